@@ -1,0 +1,1 @@
+"""Use cases: one module per operation family, depending on domain ports only."""

@@ -1,0 +1,249 @@
+"""Executing one run: the pipeline's output turned into the run's event log.
+
+Guarantees:
+- One writer per run: the executor that claimed it. Every write reserves its seqs with a
+  conditional update of the run row (``status = running``), so seqs are 1, 2, 3 … without
+  gaps, and once a cancel (or the sweeper) has ended the run nothing more is written.
+- Tokens are batched: a transaction per ``batch_size`` tokens or ``batch_s`` seconds,
+  whichever comes first. The last tokens, ``final``, the assistant message and
+  ``state(done)`` are one transaction, and ``final.text`` is the concatenation of the tokens.
+- Cancellation: the executor subscribes to the run's notifications; a ``canceled`` note
+  (from any process) cancels the pipeline task at once, closing the model's stream.
+- Any other failure ends the run ``error`` with a message fit for the user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cvchat.domain.errors import DomainError
+from cvchat.domain.events import NewEvent, RunNote
+from cvchat.domain.model import Message, Role, Run, RunStatus, conversation_order
+from cvchat.domain.ports import (
+    AnswerPipeline,
+    AnswerRequest,
+    Notifier,
+    UnitOfWorkFactory,
+)
+
+log = logging.getLogger(__name__)
+
+TOOL = "rag.search"
+INTERNAL_ERROR = "The answer could not be produced because of an internal error."
+
+
+class RunStopped(Exception):
+    """The run is no longer ``running`` (canceled or expired): stop without writing."""
+
+
+@dataclass(frozen=True)
+class ExecutionSettings:
+    batch_s: float = 0.020
+    batch_size: int = 64
+    history_turns: int = 6
+    recheck_s: float = 5.0
+
+
+class RunLog:
+    """The single writer of one running run's events."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: Notifier, run: Run) -> None:
+        self._uow_factory = uow_factory
+        self._notifier = notifier
+        self._run = run
+
+    async def append(self, events: Sequence[NewEvent]) -> None:
+        async with self._uow_factory() as uow:
+            last = await uow.runs.allocate(self._run.run_id, len(events), expect=RunStatus.RUNNING)
+            if last is None:
+                raise RunStopped
+            await uow.events.append(self._run.run_id, last - len(events) + 1, events)
+            await uow.commit()
+        await self._notifier.publish(RunNote(self._run.run_id, last, RunStatus.RUNNING))
+
+    async def finish(
+        self,
+        events: Sequence[NewEvent],
+        status: RunStatus,
+        answer: str | None = None,
+        sources: list[dict[str, Any]] | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Write ``events`` + ``state(status)`` + the assistant message in one transaction."""
+        events = [*events, NewEvent.state(status)]
+        async with self._uow_factory() as uow:
+            last = await uow.runs.allocate(
+                self._run.run_id, len(events), expect=RunStatus.RUNNING, to=status, error=error
+            )
+            if last is None:
+                raise RunStopped
+            await uow.events.append(self._run.run_id, last - len(events) + 1, events)
+            if answer is None:
+                answer = await uow.events.token_text(self._run.run_id)
+            await uow.messages.add(
+                Message(
+                    self._run.thread_id,
+                    Role.ASSISTANT,
+                    answer,
+                    run_id=self._run.run_id,
+                    sources=sources,
+                )
+            )
+            await uow.commit()
+        await self._notifier.publish(RunNote(self._run.run_id, last, status))
+
+
+_END = object()
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+async def _pump(pieces: AsyncIterator[str], queue: asyncio.Queue[object]) -> None:
+    try:
+        async for piece in pieces:
+            if piece:
+                await queue.put(piece)
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        await queue.put(_Failed(exc))
+        return
+    finally:
+        aclose = getattr(pieces, "aclose", None)
+        if aclose is not None:
+            with contextlib.suppress(BaseException):
+                await aclose()
+    await queue.put(_END)
+
+
+def user_message(exc: BaseException) -> str:
+    """What the user may read about a failure: domain errors are phrased for them."""
+    if isinstance(exc, DomainError):
+        return str(exc) or INTERNAL_ERROR
+    return INTERNAL_ERROR
+
+
+class RunExecution:
+    """Drives one claimed run through retrieve → generate → final, or to its end."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        notifier: Notifier,
+        pipeline: AnswerPipeline,
+        settings: ExecutionSettings,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._notifier = notifier
+        self._pipeline = pipeline
+        self._settings = settings
+
+    async def __call__(self, run: Run) -> None:
+        async with self._notifier.subscribe(run.run_id) as subscription:
+            work = asyncio.create_task(self._work(run), name=f"run-{run.run_id}")
+            watch = asyncio.create_task(self._watch(run, subscription))
+            try:
+                await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (work, watch):
+                    task.cancel()
+                await asyncio.gather(work, watch, return_exceptions=True)
+
+    async def _watch(self, run: Run, subscription: Any) -> None:
+        """Return as soon as the run stops being ``running`` (cancel, sweeper)."""
+        while True:
+            note = await subscription.wait(self._settings.recheck_s)
+            if note is not None and note.status is not RunStatus.RUNNING:
+                return
+            if note is None or note.is_resync:
+                async with self._uow_factory(read_only=True) as uow:
+                    current = await uow.runs.get(run.run_id)
+                if current is None or current.status is not RunStatus.RUNNING:
+                    return
+
+    async def _request(self, run: Run) -> AnswerRequest:
+        async with self._uow_factory(read_only=True) as uow:
+            messages = conversation_order(await uow.messages.list_for_thread(run.thread_id))
+        question = ""
+        history: list[Message] = []
+        for message in messages:
+            if message.message_id == run.user_message_id:
+                question = message.content
+                break
+            history.append(message)
+        turns = self._settings.history_turns
+        kept = history[-2 * turns :] if turns > 0 else []
+        return AnswerRequest(run.run_id, run.thread_id, question, tuple(kept))
+
+    async def _work(self, run: Run) -> None:
+        log_ = RunLog(self._uow_factory, self._notifier, run)
+        try:
+            request = await self._request(run)
+            await log_.append([NewEvent.tool_start(TOOL, {"query": request.question})])
+            retrieved = await self._pipeline.retrieve(request)
+            await log_.append([NewEvent.tool_end(TOOL, retrieved.tool_output)])
+            await self._stream(log_, request, retrieved)
+        except (RunStopped, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            if not isinstance(exc, DomainError):
+                log.exception("run %s failed", run.run_id)
+            with contextlib.suppress(RunStopped):
+                message = user_message(exc)
+                await log_.finish([NewEvent.error(message)], RunStatus.ERROR, error=message)
+
+    async def _stream(self, log_: RunLog, request: AnswerRequest, retrieved: Any) -> str:
+        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=4 * self._settings.batch_size)
+        pump = asyncio.create_task(_pump(self._pipeline.generate(request, retrieved), queue))
+        loop = asyncio.get_running_loop()
+        text: list[str] = []
+        try:
+            while True:
+                item = await queue.get()
+                batch: list[str] = []
+                ended = False
+                deadline = loop.time() + self._settings.batch_s
+                while True:
+                    if item is _END:
+                        ended = True
+                        break
+                    if isinstance(item, _Failed):
+                        if batch:
+                            await log_.append([NewEvent.token(t) for t in batch])
+                        raise item.exc
+                    assert isinstance(item, str)
+                    batch.append(item)
+                    if len(batch) >= self._settings.batch_size:
+                        break
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        item = await asyncio.wait_for(queue.get(), remaining)
+                    except TimeoutError:
+                        break
+                text.extend(batch)
+                tokens = [NewEvent.token(t) for t in batch]
+                if ended:
+                    answer = "".join(text)
+                    sources = self._pipeline.cite(retrieved, answer)
+                    await log_.finish(
+                        [*tokens, NewEvent.final(answer, sources)],
+                        RunStatus.DONE,
+                        answer=answer,
+                        sources=sources,
+                    )
+                    return answer
+                await log_.append(tokens)
+        finally:
+            pump.cancel()
+            with contextlib.suppress(BaseException):
+                await pump

@@ -1,0 +1,72 @@
+"""Posting a message: the user's turn, and the run that will answer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cvchat.application.runs import INTERRUPTED, cancel_in
+from cvchat.domain.errors import Conflict, InvalidInput, NotFound
+from cvchat.domain.events import RunNote
+from cvchat.domain.model import Message, MultitaskStrategy, Role, Run, utcnow
+from cvchat.domain.ports import Executor, Notifier, UnitOfWorkFactory
+
+MAX_CONTENT = 100_000
+TITLE_LENGTH = 80
+
+
+class ContentTooLong(InvalidInput):
+    """Over ``MAX_CONTENT`` characters (HTTP 413)."""
+
+
+@dataclass(frozen=True)
+class Posted:
+    run: Run
+    message: Message
+
+
+def _title(content: str) -> str:
+    line = " ".join(content.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+async def post_message(
+    uow_factory: UnitOfWorkFactory,
+    notifier: Notifier,
+    executor: Executor,
+    thread_id: str,
+    content: str,
+    strategy: MultitaskStrategy = MultitaskStrategy.ENQUEUE,
+) -> Posted:
+    """Store the message and queue its run, applying the thread's double-texting strategy.
+
+    The thread row is locked for the transaction, so two posts to one thread see each
+    other's runs and ``reject`` cannot let both through.
+    """
+    if len(content) > MAX_CONTENT:
+        raise ContentTooLong(f"a message has at most {MAX_CONTENT} characters")
+    if not content.strip():
+        raise InvalidInput("a message cannot be empty")
+    notes: list[RunNote] = []
+    async with uow_factory() as uow:
+        thread = await uow.threads.get(thread_id, for_update=True)
+        if thread is None:
+            raise NotFound("unknown thread")
+        active = await uow.runs.active_for_thread(thread_id)
+        if active and strategy is MultitaskStrategy.REJECT:
+            raise Conflict("a run of this thread is still active")
+        if strategy is MultitaskStrategy.INTERRUPT:
+            for run in active:
+                note = await cancel_in(uow, run, INTERRUPTED)
+                if note is not None:
+                    notes.append(note)
+        message = Message(thread_id, Role.USER, content)
+        run = Run(thread_id=thread_id, user_message_id=message.message_id)
+        message.run_id = run.run_id
+        await uow.messages.add(message)
+        await uow.runs.add(run)
+        await uow.threads.touch(thread_id, utcnow(), _title(content))
+        await uow.commit()
+    for note in notes:
+        await notifier.publish(note)
+    await executor.submit(thread_id)
+    return Posted(run, message)

@@ -1,0 +1,83 @@
+"""The composition root: which adapter serves which port, decided from settings, once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from cvchat.application.execution import ExecutionSettings, RunExecution
+from cvchat.domain.ports import AnswerPipeline
+from cvchat.infrastructure.db.engine import Database, asyncpg_dsn, create_database
+from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
+from cvchat.infrastructure.executor.inprocess import InProcessExecutor
+from cvchat.infrastructure.notify.local import InProcessNotifier
+from cvchat.infrastructure.notify.postgres import PostgresNotifier
+from cvchat.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_pipeline(settings: Settings, index_store: Any | None) -> AnswerPipeline:
+    if settings.pipeline == "echo":
+        from cvchat.infrastructure.pipelines.echo import EchoPipeline
+
+        return EchoPipeline(delay_s=settings.echo_delay_ms / 1000)
+    from cvchat.infrastructure.pipelines.rag import build_rag_pipeline
+
+    return build_rag_pipeline(settings, index_store)
+
+
+def build_index_store(settings: Settings) -> Any | None:
+    """The live, hot-reloading index (``None`` when retrieval is not needed)."""
+    if settings.pipeline == "echo" and not settings.index_dir.exists():
+        return None
+    from cvchat.infrastructure.rag.index_store import IndexStore
+
+    return IndexStore(settings)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    uow_factory: SqlUnitOfWorkFactory
+    notifier: InProcessNotifier | PostgresNotifier
+    executor: InProcessExecutor
+    pipeline: AnswerPipeline
+    index_store: Any | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        await self.notifier.start()
+        await self.executor.start(expire_all_running=self.db.is_sqlite)
+
+    async def stop(self) -> None:
+        await self.executor.stop()
+        await self.notifier.stop()
+        await self.db.dispose()
+
+
+def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> Container:
+    db = create_database(settings.database_url)
+    uow_factory = SqlUnitOfWorkFactory(db)
+    notifier: InProcessNotifier | PostgresNotifier = (
+        InProcessNotifier()
+        if db.is_sqlite
+        else PostgresNotifier(asyncpg_dsn(settings.database_url))
+    )
+    index_store = build_index_store(settings) if pipeline is None else None
+    pipeline = pipeline or build_pipeline(settings, index_store)
+    execution = RunExecution(
+        uow_factory,
+        notifier,
+        pipeline,
+        ExecutionSettings(
+            batch_s=settings.token_batch_ms / 1000,
+            batch_size=settings.token_batch_size,
+            history_turns=settings.history_turns,
+            recheck_s=settings.stream_recheck_s,
+        ),
+    )
+    executor = InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)
+    return Container(settings, db, uow_factory, notifier, executor, pipeline, index_store)

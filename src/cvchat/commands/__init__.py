@@ -1,0 +1,1 @@
+"""CLI commands of each area; `cvchat.cli` registers them on one Typer app."""

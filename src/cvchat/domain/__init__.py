@@ -1,0 +1,1 @@
+"""The core of cvchat: entities, events and ports. No I/O, no frameworks."""

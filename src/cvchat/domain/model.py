@@ -1,0 +1,137 @@
+"""Entities of the run model and the run state machine."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cvchat.domain.errors import IllegalTransition
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    ERROR = "error"
+    CANCELED = "canceled"
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+
+TERMINAL_STATUSES = frozenset({RunStatus.DONE, RunStatus.ERROR, RunStatus.CANCELED})
+ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+# The only legal moves. Repositories enforce the same table with conditional updates
+# (``UPDATE ... WHERE status IN (sources)``) so that concurrent writers cannot both win.
+TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELED, RunStatus.ERROR}),
+    RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.ERROR, RunStatus.CANCELED}),
+    RunStatus.DONE: frozenset(),
+    RunStatus.ERROR: frozenset(),
+    RunStatus.CANCELED: frozenset(),
+}
+
+
+def allowed_sources(target: RunStatus) -> frozenset[RunStatus]:
+    """The statuses from which ``target`` may be reached."""
+    return frozenset(s for s, targets in TRANSITIONS.items() if target in targets)
+
+
+class MultitaskStrategy(enum.StrEnum):
+    """What a new message does while a run of its thread is still active."""
+
+    ENQUEUE = "enqueue"
+    REJECT = "reject"
+    INTERRUPT = "interrupt"
+
+
+class Role(enum.StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass
+class User:
+    name: str
+    user_id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Thread:
+    user_id: str
+    thread_id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+    title: str | None = None
+
+
+@dataclass
+class Message:
+    thread_id: str
+    role: Role
+    content: str
+    run_id: str | None = None
+    sources: list[dict[str, Any]] | None = None
+    message_id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Run:
+    thread_id: str
+    user_message_id: str
+    run_id: str = field(default_factory=new_id)
+    status: RunStatus = RunStatus.QUEUED
+    created_at: datetime = field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    last_seq: int = 0
+
+    def transition(self, target: RunStatus) -> None:
+        """Move to ``target`` in memory, or raise: the in-memory twin of the SQL guard."""
+        if target not in TRANSITIONS[self.status]:
+            raise IllegalTransition(f"run {self.run_id}: {self.status} -> {target} is not allowed")
+        self.status = target
+        now = utcnow()
+        if target is RunStatus.RUNNING:
+            self.started_at = now
+        elif target.terminal:
+            self.finished_at = now
+
+
+def conversation_order(messages: list[Message]) -> list[Message]:
+    """Each question followed by its answer, questions in the order they were asked.
+
+    With ``enqueue``, a second question can be stored before the first answer exists;
+    chronological order would separate an answer from its question.
+    """
+    answers: dict[str, list[Message]] = {}
+    for m in messages:
+        if m.role is Role.ASSISTANT and m.run_id:
+            answers.setdefault(m.run_id, []).append(m)
+    ordered: list[Message] = []
+    placed: set[str] = set()
+    for m in sorted(messages, key=lambda m: m.created_at):
+        if m.role is Role.ASSISTANT and m.run_id:
+            continue
+        ordered.append(m)
+        if m.run_id and m.run_id in answers:
+            ordered.extend(answers[m.run_id])
+            placed.add(m.run_id)
+    orphans = [a for run_id, group in answers.items() if run_id not in placed for a in group]
+    return ordered + sorted(orphans, key=lambda m: m.created_at)

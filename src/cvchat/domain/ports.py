@@ -1,0 +1,177 @@
+"""Ports: what the application needs from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from cvchat.domain.events import NewEvent, RunEvent, RunNote
+from cvchat.domain.model import Message, Run, RunStatus, Thread, User
+from cvchat.domain.retrieval import CvHit
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread_id: str
+    user_id: str
+    title: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> None:
+        """Raises ``Conflict`` when the name is taken."""
+
+    async def get(self, user_id: str) -> User | None: ...
+
+    async def get_by_name(self, name: str) -> User | None: ...
+
+
+class ThreadRepository(Protocol):
+    async def add(self, thread: Thread) -> None: ...
+
+    async def get(self, thread_id: str, *, for_update: bool = False) -> Thread | None:
+        """``for_update`` locks the row (PostgreSQL) so that posts to one thread serialize."""
+
+    async def list_for_user(self, user_id: str) -> list[ThreadSummary]:
+        """Newest activity first."""
+
+    async def touch(self, thread_id: str, when: datetime, title: str | None) -> None:
+        """Record activity; ``title`` is kept only if the thread has none yet."""
+
+
+class MessageRepository(Protocol):
+    async def add(self, message: Message) -> None: ...
+
+    async def list_for_thread(self, thread_id: str) -> list[Message]:
+        """Oldest first."""
+
+
+class RunRepository(Protocol):
+    async def add(self, run: Run) -> None: ...
+
+    async def get(self, run_id: str) -> Run | None: ...
+
+    async def active_for_thread(self, thread_id: str) -> list[Run]: ...
+
+    async def claim_next(self, thread_id: str, owner: str) -> Run | None:
+        """Atomically move the thread's oldest queued run to ``running`` if none is running."""
+
+    async def allocate(
+        self,
+        run_id: str,
+        count: int,
+        *,
+        expect: RunStatus,
+        to: RunStatus | None = None,
+        error: str | None = None,
+        stale_before: datetime | None = None,
+    ) -> int | None:
+        """Reserve ``count`` seqs (and optionally change status) iff the run is in ``expect``.
+
+        One conditional UPDATE: it locks the run row, so appends, cancels and completions of a
+        run serialize and exactly one terminal write can succeed. Returns the new ``last_seq``
+        or ``None`` when the run was not in ``expect`` (or, with ``stale_before``, when its
+        owner has sent a heartbeat since).
+        """
+
+    async def cancel(self, run_id: str, count: int) -> int | None:
+        """Like ``allocate`` to ``canceled`` from queued or running."""
+
+    async def heartbeat(self, owner: str, when: datetime) -> None: ...
+
+    async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
+        """Running runs whose last heartbeat is older than ``older_than`` (of ``owner``)."""
+
+    async def threads_with_queued(self) -> list[str]:
+        """Threads with queued runs and nothing running: work nobody is doing."""
+
+
+class EventLog(Protocol):
+    async def append(
+        self, run_id: str, first_seq: int, events: Sequence[NewEvent]
+    ) -> list[RunEvent]:
+        """Insert events with consecutive seqs from ``first_seq`` (allocated by the run row)."""
+
+    async def read_after(
+        self, run_id: str, after_seq: int, limit: int = 1000
+    ) -> list[RunEvent]: ...
+
+    async def token_text(self, run_id: str) -> str:
+        """The concatenation of the run's token texts, in order."""
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    threads: ThreadRepository
+    messages: MessageRepository
+    runs: RunRepository
+    events: EventLog
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(self, *exc: object) -> None:
+        """Rolls back anything not committed."""
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """``read_only`` units may run concurrently with the writer (SQLite WAL readers)."""
+
+
+class Subscription(Protocol):
+    async def wait(self, timeout: float) -> RunNote | None:
+        """Return the newest note since the last call, or ``None`` after ``timeout`` seconds."""
+
+
+class Notifier(Protocol):
+    """Wakes streams and executors when a run's log grows or its status changes."""
+
+    async def publish(self, note: RunNote) -> None: ...
+
+    def subscribe(self, run_id: str) -> AbstractAsyncContextManager[Subscription]: ...
+
+
+class Executor(Protocol):
+    """Runs queued runs, one at a time per thread, in order."""
+
+    async def submit(self, thread_id: str) -> None:
+        """Tell the executor the thread has queued work."""
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    run_id: str
+    thread_id: str
+    question: str
+    history: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What the retrieve step found; ``tool_input``/``tool_output`` go into the event log."""
+
+    query: str
+    hits: tuple[CvHit, ...] = ()
+    tool_input: dict[str, Any] = field(default_factory=dict)
+    tool_output: Any = None
+
+
+class AnswerPipeline(Protocol):
+    """Retrieve, then generate a stream of text pieces, then say which sources were cited."""
+
+    async def retrieve(self, request: AnswerRequest) -> Retrieved: ...
+
+    def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]: ...
+
+    def cite(self, retrieved: Retrieved, text: str) -> list[dict[str, Any]]: ...
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...

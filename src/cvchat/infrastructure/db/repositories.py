@@ -1,0 +1,326 @@
+"""SQL repositories: every statement the run model needs, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cvchat.domain.errors import Conflict
+from cvchat.domain.events import EventType, NewEvent, RunEvent
+from cvchat.domain.model import (
+    ACTIVE_STATUSES,
+    Message,
+    Role,
+    Run,
+    RunStatus,
+    Thread,
+    User,
+    utcnow,
+)
+from cvchat.domain.ports import ThreadSummary
+from cvchat.infrastructure.db.tables import messages, run_events, runs, threads, users
+
+
+class SqlUsers:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, user: User) -> None:
+        try:
+            async with self._s.begin_nested():
+                await self._s.execute(
+                    insert(users).values(
+                        id=user.user_id, name=user.name, created_at=user.created_at
+                    )
+                )
+        except IntegrityError as exc:
+            raise Conflict(f"the name {user.name!r} is taken") from exc
+
+    async def get(self, user_id: str) -> User | None:
+        row = (await self._s.execute(select(users).where(users.c.id == user_id))).first()
+        return User(name=row.name, user_id=row.id, created_at=row.created_at) if row else None
+
+    async def get_by_name(self, name: str) -> User | None:
+        row = (await self._s.execute(select(users).where(users.c.name == name))).first()
+        return User(name=row.name, user_id=row.id, created_at=row.created_at) if row else None
+
+
+class SqlThreads:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, thread: Thread) -> None:
+        await self._s.execute(
+            insert(threads).values(
+                id=thread.thread_id,
+                user_id=thread.user_id,
+                title=thread.title,
+                created_at=thread.created_at,
+                updated_at=thread.updated_at,
+            )
+        )
+
+    async def get(self, thread_id: str, *, for_update: bool = False) -> Thread | None:
+        stmt = select(threads).where(threads.c.id == thread_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self._s.execute(stmt)).first()
+        if row is None:
+            return None
+        return Thread(
+            user_id=row.user_id,
+            thread_id=row.id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            title=row.title,
+        )
+
+    async def list_for_user(self, user_id: str) -> list[ThreadSummary]:
+        stmt = (
+            select(threads)
+            .where(threads.c.user_id == user_id)
+            .order_by(threads.c.updated_at.desc(), threads.c.id)
+        )
+        return [
+            ThreadSummary(r.id, r.user_id, r.title, r.created_at, r.updated_at)
+            for r in await self._s.execute(stmt)
+        ]
+
+    async def touch(self, thread_id: str, when: datetime, title: str | None) -> None:
+        values: dict[str, Any] = {"updated_at": when}
+        if title is not None:
+            values["title"] = func.coalesce(threads.c.title, title)
+        await self._s.execute(update(threads).where(threads.c.id == thread_id).values(**values))
+
+
+def _message(row: Any) -> Message:
+    return Message(
+        thread_id=row.thread_id,
+        role=Role(row.role),
+        content=row.content,
+        run_id=row.run_id,
+        sources=row.sources,
+        message_id=row.id,
+        created_at=row.created_at,
+    )
+
+
+class SqlMessages:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, message: Message) -> None:
+        await self._s.execute(
+            insert(messages).values(
+                id=message.message_id,
+                thread_id=message.thread_id,
+                role=str(message.role),
+                content=message.content,
+                run_id=message.run_id,
+                sources=message.sources,
+                created_at=message.created_at,
+            )
+        )
+
+    async def list_for_thread(self, thread_id: str) -> list[Message]:
+        stmt = (
+            select(messages)
+            .where(messages.c.thread_id == thread_id)
+            .order_by(messages.c.created_at, messages.c.role.desc(), messages.c.id)
+        )
+        return [_message(r) for r in await self._s.execute(stmt)]
+
+
+def _run(row: Any) -> Run:
+    return Run(
+        thread_id=row.thread_id,
+        user_message_id=row.user_message_id,
+        run_id=row.id,
+        status=RunStatus(row.status),
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        error=row.error,
+        last_seq=row.last_seq,
+    )
+
+
+class SqlRuns:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, run: Run) -> None:
+        await self._s.execute(
+            insert(runs).values(
+                id=run.run_id,
+                thread_id=run.thread_id,
+                user_message_id=run.user_message_id,
+                status=str(run.status),
+                created_at=run.created_at,
+                last_seq=run.last_seq,
+            )
+        )
+
+    async def get(self, run_id: str) -> Run | None:
+        row = (await self._s.execute(select(runs).where(runs.c.id == run_id))).first()
+        return _run(row) if row else None
+
+    async def active_for_thread(self, thread_id: str) -> list[Run]:
+        stmt = (
+            select(runs)
+            .where(
+                runs.c.thread_id == thread_id, runs.c.status.in_([str(s) for s in ACTIVE_STATUSES])
+            )
+            .order_by(runs.c.created_at, runs.c.id)
+        )
+        return [_run(r) for r in await self._s.execute(stmt)]
+
+    async def claim_next(self, thread_id: str, owner: str) -> Run | None:
+        # The thread row lock serializes claims of one thread across processes (PostgreSQL);
+        # SQLite serializes every writer anyway.
+        await self._s.execute(
+            select(threads.c.id).where(threads.c.id == thread_id).with_for_update()
+        )
+        other = runs.alias("other")
+        oldest_queued = (
+            select(runs.c.id)
+            .where(runs.c.thread_id == thread_id, runs.c.status == str(RunStatus.QUEUED))
+            .order_by(runs.c.created_at, runs.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        now = utcnow()
+        stmt = (
+            update(runs)
+            .where(
+                runs.c.id == oldest_queued,
+                runs.c.status == str(RunStatus.QUEUED),
+                ~exists().where(
+                    other.c.thread_id == thread_id, other.c.status == str(RunStatus.RUNNING)
+                ),
+            )
+            .values(status=str(RunStatus.RUNNING), owner=owner, started_at=now, heartbeat_at=now)
+            .returning(*runs.c)
+        )
+        row = (await self._s.execute(stmt)).first()
+        return _run(row) if row else None
+
+    async def allocate(
+        self,
+        run_id: str,
+        count: int,
+        *,
+        expect: RunStatus,
+        to: RunStatus | None = None,
+        error: str | None = None,
+        stale_before: datetime | None = None,
+    ) -> int | None:
+        values: dict[str, Any] = {"last_seq": runs.c.last_seq + count}
+        if to is not None:
+            values["status"] = str(to)
+            if to.terminal:
+                values["finished_at"] = utcnow()
+        if error is not None:
+            values["error"] = error
+        conditions = [runs.c.id == run_id, runs.c.status == str(expect)]
+        if stale_before is not None:
+            conditions.append(runs.c.heartbeat_at < stale_before)
+        stmt = update(runs).where(and_(*conditions)).values(**values).returning(runs.c.last_seq)
+        return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def cancel(self, run_id: str, count: int) -> int | None:
+        stmt = (
+            update(runs)
+            .where(runs.c.id == run_id, runs.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
+            .values(
+                status=str(RunStatus.CANCELED),
+                finished_at=utcnow(),
+                last_seq=runs.c.last_seq + count,
+            )
+            .returning(runs.c.last_seq)
+        )
+        return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def heartbeat(self, owner: str, when: datetime) -> None:
+        await self._s.execute(
+            update(runs)
+            .where(runs.c.owner == owner, runs.c.status == str(RunStatus.RUNNING))
+            .values(heartbeat_at=when)
+        )
+
+    async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
+        stmt = select(runs.c.id).where(
+            runs.c.status == str(RunStatus.RUNNING), runs.c.heartbeat_at < older_than
+        )
+        if owner is not None:
+            stmt = stmt.where(runs.c.owner == owner)
+        return list((await self._s.execute(stmt)).scalars())
+
+    async def threads_with_queued(self) -> list[str]:
+        other = runs.alias("other")
+        stmt = (
+            select(runs.c.thread_id)
+            .where(
+                runs.c.status == str(RunStatus.QUEUED),
+                ~exists().where(
+                    other.c.thread_id == runs.c.thread_id,
+                    other.c.status == str(RunStatus.RUNNING),
+                ),
+            )
+            .group_by(runs.c.thread_id)
+            .order_by(func.min(runs.c.created_at))
+        )
+        return list((await self._s.execute(stmt)).scalars())
+
+
+class SqlEventLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def append(
+        self, run_id: str, first_seq: int, events: Sequence[NewEvent]
+    ) -> list[RunEvent]:
+        now = utcnow()
+        stored = [
+            RunEvent(run_id, first_seq + i, ev.type, ev.data, now) for i, ev in enumerate(events)
+        ]
+        if stored:
+            await self._s.execute(
+                insert(run_events),
+                [
+                    {
+                        "run_id": e.run_id,
+                        "seq": e.seq,
+                        "type": str(e.type),
+                        "data": e.data,
+                        "created_at": e.created_at,
+                    }
+                    for e in stored
+                ],
+            )
+        return stored
+
+    async def read_after(self, run_id: str, after_seq: int, limit: int = 1000) -> list[RunEvent]:
+        stmt = (
+            select(run_events)
+            .where(run_events.c.run_id == run_id, run_events.c.seq > after_seq)
+            .order_by(run_events.c.seq)
+            .limit(limit)
+        )
+        return [
+            RunEvent(r.run_id, r.seq, EventType(r.type), r.data, r.created_at)
+            for r in await self._s.execute(stmt)
+        ]
+
+    async def token_text(self, run_id: str) -> str:
+        stmt = (
+            select(run_events.c.data)
+            .where(run_events.c.run_id == run_id, run_events.c.type == str(EventType.TOKEN))
+            .order_by(run_events.c.seq)
+        )
+        return "".join(d["text"] for d in (await self._s.execute(stmt)).scalars())

@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh PostgreSQL database per test session, live servers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+PG_ADMIN_DSN = os.environ.get("CVCHAT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+async def pg_url() -> AsyncIterator[str]:
+    """A database created for this test session and dropped after it."""
+    name = f"cvchat_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.fail(f"PostgreSQL is required at {PG_ADMIN_DSN}: {exc}")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    yield f"{base}/{name}"
+    admin = await asyncpg.connect(PG_ADMIN_DSN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sqlite")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def db_url(
+    request: pytest.FixtureRequest, sqlite_dir: Path, pg_url: str
+) -> AsyncIterator[str]:
+    """Every API test runs on both databases."""
+    from cvchat.infrastructure.db.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{sqlite_dir}/cvchat-{uuid.uuid4().hex[:6]}.db"
+    else:
+        url = pg_url
+    await asyncio.to_thread(upgrade, url)
+    yield url
+
+
+Factory = Callable[..., Awaitable[str]]

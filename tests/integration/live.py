@@ -1,0 +1,61 @@
+"""A real uvicorn server on a free loopback port, inside the test session's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import uvicorn
+
+from cvchat.settings import Settings
+from cvchat.web.app import create_app
+from tests.conftest import free_port
+
+
+class LiveServer:
+    def __init__(self, **settings: Any) -> None:
+        self.port = free_port()
+        self.settings = Settings(port=self.port, **settings)
+        config = uvicorn.Config(
+            create_app(self.settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+        )
+        self._server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def app_state(self) -> Any:
+        return self._server.config.loaded_app.app.state if self._server.started else None
+
+    async def start(self) -> LiveServer:
+        self._server.capture_signals = _no_signals  # type: ignore[method-assign]
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.02)
+        return self
+
+    async def stop(self) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            await self._task
+
+
+class _NoSignals:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _no_signals() -> _NoSignals:
+    return _NoSignals()

@@ -1,0 +1,263 @@
+"""In-memory fakes of the persistence and notification ports, for fast use-case tests.
+
+They honour the same contracts as the SQL adapters (conditional status changes, seq
+reservation on the run row), and a global lock stands in for the database's row locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from cvchat.domain.errors import Conflict
+from cvchat.domain.events import EventType, NewEvent, RunEvent
+from cvchat.domain.model import (
+    ACTIVE_STATUSES,
+    Message,
+    Run,
+    RunStatus,
+    Thread,
+    User,
+    utcnow,
+)
+from cvchat.domain.ports import ThreadSummary
+
+
+@dataclass
+class Store:
+    users: dict[str, User] = field(default_factory=dict)
+    threads: dict[str, Thread] = field(default_factory=dict)
+    messages: list[Message] = field(default_factory=list)
+    runs: dict[str, Run] = field(default_factory=dict)
+    owners: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    events: dict[str, list[RunEvent]] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    commits: int = 0
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the store; commit swaps it in (all-or-nothing, like a transaction)."""
+
+    def __init__(self, store: Store, read_only: bool) -> None:
+        self._store = store
+        self._read_only = read_only
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        if not self._read_only:
+            await self._store.lock.acquire()
+        self._draft = Store(
+            users=dict(self._store.users),
+            threads=copy.deepcopy(self._store.threads),
+            messages=list(self._store.messages),
+            runs=copy.deepcopy(self._store.runs),
+            owners=dict(self._store.owners),
+            events={k: list(v) for k, v in self._store.events.items()},
+        )
+        self.users = _Users(self._draft)
+        self.threads = _Threads(self._draft)
+        self.messages = _Messages(self._draft)
+        self.runs = _Runs(self._draft)
+        self.events = _Events(self._draft)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if not self._read_only:
+            self._store.lock.release()
+
+    async def commit(self) -> None:
+        assert not self._read_only, "read-only unit of work committed"
+        s, d = self._store, self._draft
+        s.users, s.threads, s.messages = d.users, d.threads, d.messages
+        s.runs, s.owners, s.events = d.runs, d.owners, d.events
+        s.commits += 1
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self) -> None:
+        self.store = Store()
+
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, read_only)
+
+
+class _Users:
+    def __init__(self, d: Store) -> None:
+        self.d = d
+
+    async def add(self, user: User) -> None:
+        if any(u.name == user.name for u in self.d.users.values()):
+            raise Conflict("taken")
+        self.d.users[user.user_id] = user
+
+    async def get(self, user_id: str) -> User | None:
+        return self.d.users.get(user_id)
+
+    async def get_by_name(self, name: str) -> User | None:
+        return next((u for u in self.d.users.values() if u.name == name), None)
+
+
+class _Threads:
+    def __init__(self, d: Store) -> None:
+        self.d = d
+
+    async def add(self, thread: Thread) -> None:
+        self.d.threads[thread.thread_id] = thread
+
+    async def get(self, thread_id: str, *, for_update: bool = False) -> Thread | None:
+        return self.d.threads.get(thread_id)
+
+    async def list_for_user(self, user_id: str) -> list[ThreadSummary]:
+        ts = [t for t in self.d.threads.values() if t.user_id == user_id]
+        ts.sort(key=lambda t: t.updated_at, reverse=True)
+        return [
+            ThreadSummary(t.thread_id, t.user_id, t.title, t.created_at, t.updated_at) for t in ts
+        ]
+
+    async def touch(self, thread_id: str, when: datetime, title: str | None) -> None:
+        t = self.d.threads[thread_id]
+        t.updated_at = when
+        if t.title is None:
+            t.title = title
+
+
+class _Messages:
+    def __init__(self, d: Store) -> None:
+        self.d = d
+
+    async def add(self, message: Message) -> None:
+        self.d.messages.append(message)
+
+    async def list_for_thread(self, thread_id: str) -> list[Message]:
+        return [m for m in self.d.messages if m.thread_id == thread_id]
+
+
+class _Runs:
+    def __init__(self, d: Store) -> None:
+        self.d = d
+
+    async def add(self, run: Run) -> None:
+        self.d.runs[run.run_id] = copy.copy(run)
+
+    async def get(self, run_id: str) -> Run | None:
+        run = self.d.runs.get(run_id)
+        return copy.copy(run) if run else None
+
+    async def active_for_thread(self, thread_id: str) -> list[Run]:
+        return [
+            copy.copy(r)
+            for r in self.d.runs.values()
+            if r.thread_id == thread_id and r.status in ACTIVE_STATUSES
+        ]
+
+    async def claim_next(self, thread_id: str, owner: str) -> Run | None:
+        mine = sorted(
+            (r for r in self.d.runs.values() if r.thread_id == thread_id),
+            key=lambda r: r.created_at,
+        )
+        if any(r.status is RunStatus.RUNNING for r in mine):
+            return None
+        queued = [r for r in mine if r.status is RunStatus.QUEUED]
+        if not queued:
+            return None
+        run = queued[0]
+        run.transition(RunStatus.RUNNING)
+        self.d.owners[run.run_id] = (owner, utcnow())
+        return copy.copy(run)
+
+    async def allocate(
+        self,
+        run_id: str,
+        count: int,
+        *,
+        expect: RunStatus,
+        to: RunStatus | None = None,
+        error: str | None = None,
+        stale_before: datetime | None = None,
+    ) -> int | None:
+        run = self.d.runs.get(run_id)
+        if run is None or run.status is not expect:
+            return None
+        if stale_before is not None and self.d.owners[run_id][1] >= stale_before:
+            return None
+        if to is not None and to is not run.status:
+            run.transition(to)
+        if error is not None:
+            run.error = error
+        run.last_seq += count
+        return run.last_seq
+
+    async def cancel(self, run_id: str, count: int) -> int | None:
+        run = self.d.runs.get(run_id)
+        if run is None or run.status not in ACTIVE_STATUSES:
+            return None
+        run.transition(RunStatus.CANCELED)
+        run.last_seq += count
+        return run.last_seq
+
+    async def heartbeat(self, owner: str, when: datetime) -> None:
+        for run_id, (o, _) in list(self.d.owners.items()):
+            if o == owner:
+                self.d.owners[run_id] = (o, when)
+
+    async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
+        return [
+            r.run_id
+            for r in self.d.runs.values()
+            if r.status is RunStatus.RUNNING
+            and self.d.owners[r.run_id][1] < older_than
+            and (owner is None or self.d.owners[r.run_id][0] == owner)
+        ]
+
+    async def threads_with_queued(self) -> list[str]:
+        out: list[str] = []
+        for r in sorted(self.d.runs.values(), key=lambda r: r.created_at):
+            busy = any(
+                o.thread_id == r.thread_id and o.status is RunStatus.RUNNING
+                for o in self.d.runs.values()
+            )
+            if r.status is RunStatus.QUEUED and not busy and r.thread_id not in out:
+                out.append(r.thread_id)
+        return out
+
+
+class _Events:
+    def __init__(self, d: Store) -> None:
+        self.d = d
+
+    async def append(
+        self, run_id: str, first_seq: int, events: Sequence[NewEvent]
+    ) -> list[RunEvent]:
+        log = self.d.events.setdefault(run_id, [])
+        stored = [RunEvent(run_id, first_seq + i, e.type, e.data) for i, e in enumerate(events)]
+        for e in stored:
+            assert all(x.seq != e.seq for x in log), f"duplicate seq {e.seq}"
+        log.extend(stored)
+        return stored
+
+    async def read_after(self, run_id: str, after_seq: int, limit: int = 1000) -> list[RunEvent]:
+        return sorted(
+            (e for e in self.d.events.get(run_id, []) if e.seq > after_seq), key=lambda e: e.seq
+        )[:limit]
+
+    async def token_text(self, run_id: str) -> str:
+        return "".join(
+            e.data["text"]
+            for e in sorted(self.d.events.get(run_id, []), key=lambda e: e.seq)
+            if e.type is EventType.TOKEN
+        )
+
+
+class RecordingExecutor:
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    async def submit(self, thread_id: str) -> None:
+        self.submitted.append(thread_id)
+
+
+def run_copy(run: Run, **changes: Any) -> Run:
+    return replace(run, **changes)

@@ -1,0 +1,159 @@
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from cvchat.application.execution import INTERNAL_ERROR, ExecutionSettings, RunExecution
+from cvchat.application.messages import post_message
+from cvchat.application.runs import cancel_run
+from cvchat.application.streaming import stream_events
+from cvchat.application.threads import create_thread
+from cvchat.application.users import create_user
+from cvchat.domain.events import EventType
+from cvchat.domain.llm import LlmError
+from cvchat.domain.model import RunStatus
+from cvchat.domain.ports import AnswerRequest, Retrieved
+from cvchat.infrastructure.executor.inprocess import InProcessExecutor
+from cvchat.infrastructure.notify.local import InProcessNotifier
+from tests.unit.fakes import FakeUnitOfWorkFactory
+
+
+class ScriptedPipeline:
+    """Streams ``pieces`` with ``delay`` between them, then optionally fails."""
+
+    def __init__(self, pieces: list[str], delay: float = 0.0, fail: Exception | None = None):
+        self.pieces, self.delay, self.fail = pieces, delay, fail
+        self.closed = asyncio.Event()
+        self.emitted = 0
+
+    async def retrieve(self, request: AnswerRequest) -> Retrieved:
+        return Retrieved(query=request.question, tool_output={"cvs": ["cv-1"]})
+
+    async def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]:
+        try:
+            for piece in self.pieces:
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                self.emitted += 1
+                yield piece
+            if self.fail:
+                raise self.fail
+        finally:
+            self.closed.set()
+
+    def cite(self, retrieved: Retrieved, text: str) -> list[dict[str, Any]]:
+        return [{"cv_id": "cv-1"}]
+
+
+async def _setup(pipeline: ScriptedPipeline, **settings: Any):  # type: ignore[no-untyped-def]
+    uow = FakeUnitOfWorkFactory()
+    notifier = InProcessNotifier()
+    execution = RunExecution(uow, notifier, pipeline, ExecutionSettings(**settings))
+    executor = InProcessExecutor(uow, notifier, execution, lease_s=60)
+    user = await create_user(uow, "Ana")
+    thread = await create_thread(uow, user.user_id)
+    return uow, notifier, executor, thread.thread_id
+
+
+async def _collect(
+    uow: FakeUnitOfWorkFactory, notifier: InProcessNotifier, run_id: str, after: int = 0
+):  # type: ignore[no-untyped-def]
+    return [e async for e in stream_events(uow, notifier, run_id, after, recheck_s=1.0)]
+
+
+async def test_a_run_streams_batched_tokens_then_final_then_state() -> None:
+    pieces = [f"w{i} " for i in range(300)]
+    uow, notifier, executor, thread_id = await _setup(ScriptedPipeline(pieces), batch_size=64)
+    posted = await post_message(uow, notifier, executor, thread_id, "question")
+    events = await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    types = [e.type for e in events]
+    assert types[:2] == [EventType.TOOL_START, EventType.TOOL_END]
+    assert types[-2:] == [EventType.FINAL, EventType.STATE]
+    tokens = [e.data["text"] for e in events if e.type is EventType.TOKEN]
+    assert tokens == pieces
+    assert events[-2].data == {"text": "".join(pieces), "sources": [{"cv_id": "cv-1"}]}
+    assert events[-1].data == {"status": "done"}
+    # 300 tokens in batches of at most 64: far fewer commits than tokens.
+    assert uow.store.commits < 20
+    assert uow.store.runs[posted.run.run_id].status is RunStatus.DONE
+    answer = [m for m in uow.store.messages if m.role == "assistant"]
+    assert [m.content for m in answer] == ["".join(pieces)]
+
+
+async def test_slow_tokens_are_flushed_by_time_not_held_for_a_full_batch() -> None:
+    pipeline = ScriptedPipeline(["a", "b", "c"], delay=0.1)
+    uow, notifier, executor, thread_id = await _setup(pipeline, batch_s=0.02, batch_size=64)
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    await asyncio.sleep(0.17)  # first token produced at ~0.1 s, flushed 20 ms later
+    async with uow(read_only=True) as u:
+        seen = await u.events.read_after(posted.run.run_id, 0)
+    assert [e.data.get("text") for e in seen if e.type is EventType.TOKEN] == ["a"]
+    await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+
+
+async def test_a_failing_model_ends_the_run_error_with_a_readable_message() -> None:
+    pipeline = ScriptedPipeline(["partial "], fail=RuntimeError("secret sk-123 at /srv/x.py"))
+    uow, notifier, executor, thread_id = await _setup(pipeline)
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    events = await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+    assert [e.type for e in events][-2:] == [EventType.ERROR, EventType.STATE]
+    assert events[-2].data == {"error": INTERNAL_ERROR}
+    assert "sk-123" not in str([e.data for e in events])
+    assert uow.store.runs[posted.run.run_id].status is RunStatus.ERROR
+    assert not any(e.type is EventType.FINAL for e in events)
+
+
+async def test_a_provider_error_is_shown_as_the_provider_phrased_it() -> None:
+    pipeline = ScriptedPipeline([], fail=LlmError("The model provider refused the API key."))
+    uow, notifier, executor, thread_id = await _setup(pipeline)
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    events = await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+    assert events[-2].data == {"error": "The model provider refused the API key."}
+
+
+async def test_cancel_stops_the_model_and_nothing_follows_canceled() -> None:
+    pipeline = ScriptedPipeline([f"t{i} " for i in range(1000)], delay=0.005)
+    uow, notifier, executor, thread_id = await _setup(pipeline)
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    run_id = posted.run.run_id
+    while pipeline.emitted < 10:  # noqa: ASYNC110 - polling the fake is simplest here
+        await asyncio.sleep(0.01)
+    await cancel_run(uow, notifier, run_id)
+    await asyncio.wait_for(pipeline.closed.wait(), 0.5)
+    emitted = pipeline.emitted
+    await asyncio.sleep(0.1)
+    assert pipeline.emitted == emitted, "the model kept streaming after the cancel"
+    events = await _collect(uow, notifier, run_id)
+    assert [e.type for e in events][-2:] == [EventType.CANCELED, EventType.STATE]
+    assert not any(e.type is EventType.FINAL for e in events)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    partial = "".join(e.data["text"] for e in events if e.type is EventType.TOKEN)
+    stored = [m.content for m in uow.store.messages if m.role == "assistant"]
+    assert stored == [partial]
+
+
+async def test_runs_of_one_thread_execute_in_order() -> None:
+    pipeline = ScriptedPipeline(["x"], delay=0.01)
+    uow, notifier, executor, thread_id = await _setup(pipeline)
+    runs = [
+        (await post_message(uow, notifier, executor, thread_id, f"q{i}")).run.run_id
+        for i in range(4)
+    ]
+    for run_id in runs:
+        await asyncio.wait_for(_collect(uow, notifier, run_id), 5)
+    started = [uow.store.runs[r].started_at for r in runs]
+    finished = [uow.store.runs[r].finished_at for r in runs]
+    for i in range(1, 4):
+        assert started[i] >= finished[i - 1]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("after", [0, 1, 3])
+async def test_resume_returns_exactly_the_later_events(after: int) -> None:
+    uow, notifier, executor, thread_id = await _setup(ScriptedPipeline(["a", "b", "c"]))
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    full = await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+    resumed = await _collect(uow, notifier, posted.run.run_id, after)
+    assert resumed == full[after:]
+    assert await _collect(uow, notifier, posted.run.run_id, full[-1].seq) == []
