@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from cvchat.application.execution import ExecutionSettings, RunExecution
+from cvchat.application.streaming import run_progress
 from cvchat.domain.ports import AnswerPipeline
 from cvchat.infrastructure.db.engine import Database, asyncpg_dsn, create_database
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
@@ -61,10 +63,13 @@ class Container:
 def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> Container:
     db = create_database(settings.database_url)
     uow_factory = SqlUnitOfWorkFactory(db)
+    probe = partial(run_progress, uow_factory)
     notifier: InProcessNotifier | PostgresNotifier = (
-        InProcessNotifier()
+        InProcessNotifier(probe, settings.stream_recheck_s)
         if db.is_sqlite
-        else PostgresNotifier(asyncpg_dsn(settings.database_url))
+        else PostgresNotifier(
+            asyncpg_dsn(settings.database_url), probe=probe, probe_s=settings.stream_recheck_s
+        )
     )
     index_store = build_index_store(settings) if pipeline is None else None
     pipeline = pipeline or build_pipeline(settings, index_store)
@@ -76,7 +81,6 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
             batch_s=settings.token_batch_ms / 1000,
             batch_size=settings.token_batch_size,
             history_turns=settings.history_turns,
-            recheck_s=settings.stream_recheck_s,
         ),
     )
     executor = InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)

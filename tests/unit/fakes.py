@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from cvchat.domain.errors import Conflict
-from cvchat.domain.events import EventType, NewEvent, RunEvent
+from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
 from cvchat.domain.model import (
     ACTIVE_STATUSES,
     Message,
@@ -197,6 +197,13 @@ class _Runs:
         run.transition(RunStatus.CANCELED)
         run.last_seq += count
         return run.last_seq
+
+    async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
+        return [
+            RunNote(r.run_id, r.last_seq, r.status)
+            for r in self.d.runs.values()
+            if r.run_id in run_ids
+        ]
 
     async def heartbeat(self, owner: str, when: datetime) -> None:
         for run_id, (o, _) in list(self.d.owners.items()):

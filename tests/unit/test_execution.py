@@ -59,7 +59,7 @@ async def _setup(pipeline: ScriptedPipeline, **settings: Any):  # type: ignore[n
 async def _collect(
     uow: FakeUnitOfWorkFactory, notifier: InProcessNotifier, run_id: str, after: int = 0
 ):  # type: ignore[no-untyped-def]
-    return [e async for e in stream_events(uow, notifier, run_id, after, recheck_s=1.0)]
+    return [e async for e in stream_events(uow, notifier, run_id, after)]
 
 
 async def test_a_run_streams_batched_tokens_then_final_then_state() -> None:
@@ -157,3 +157,59 @@ async def test_resume_returns_exactly_the_later_events(after: int) -> None:
     resumed = await _collect(uow, notifier, posted.run.run_id, after)
     assert resumed == full[after:]
     assert await _collect(uow, notifier, posted.run.run_id, full[-1].seq) == []
+
+
+class LossyNotifier(InProcessNotifier):
+    """Drops every note: only the safety probe can wake readers."""
+
+    async def publish(self, note: object) -> None:
+        return None
+
+
+async def test_the_probe_wakes_readers_when_every_notification_is_lost() -> None:
+    from functools import partial
+
+    from cvchat.application.streaming import run_progress
+
+    uow = FakeUnitOfWorkFactory()
+    notifier = LossyNotifier(partial(run_progress, uow), probe_s=0.05)
+    await notifier.start()
+    pipeline = ScriptedPipeline(["a", "b"], delay=0.01)
+    execution = RunExecution(uow, notifier, pipeline, ExecutionSettings())
+    executor = InProcessExecutor(uow, notifier, execution, lease_s=60)
+    user = await create_user(uow, "Ana")
+    thread = await create_thread(uow, user.user_id)
+    posted = await post_message(uow, notifier, executor, thread.thread_id, "q")
+    events = await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+    assert [e.type for e in events][-1] is EventType.STATE
+    assert notifier.probes > 0
+    await notifier.stop()
+
+
+async def test_idle_readers_cost_one_probe_query_not_one_each() -> None:
+    from functools import partial
+
+    from cvchat.application.streaming import run_progress
+
+    uow = FakeUnitOfWorkFactory()
+    calls: list[int] = []
+
+    async def counting_probe(run_ids: list[str]):  # type: ignore[no-untyped-def]
+        calls.append(len(run_ids))
+        return await partial(run_progress, uow)(run_ids)
+
+    notifier = InProcessNotifier(counting_probe, probe_s=0.05)
+    await notifier.start()
+    pipeline = ScriptedPipeline(["a"], delay=30)  # stays running and silent
+    execution = RunExecution(uow, notifier, pipeline, ExecutionSettings())
+    executor = InProcessExecutor(uow, notifier, execution, lease_s=60)
+    user = await create_user(uow, "Ana")
+    thread = await create_thread(uow, user.user_id)
+    posted = await post_message(uow, notifier, executor, thread.thread_id, "q")
+    readers = [asyncio.create_task(_collect(uow, notifier, posted.run.run_id)) for _ in range(50)]
+    await asyncio.sleep(0.3)
+    assert 3 <= len(calls) <= 8 and set(calls) == {1}, calls  # one run id, one query a period
+    for task in readers:
+        task.cancel()
+    await executor.stop()
+    await notifier.stop()

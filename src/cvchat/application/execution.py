@@ -46,7 +46,6 @@ class ExecutionSettings:
     batch_s: float = 0.020
     batch_size: int = 64
     history_turns: int = 6
-    recheck_s: float = 5.0
 
 
 class RunLog:
@@ -160,7 +159,7 @@ class RunExecution:
     async def _watch(self, run: Run, subscription: Any) -> None:
         """Return as soon as the run stops being ``running`` (cancel, sweeper)."""
         while True:
-            note = await subscription.wait(self._settings.recheck_s)
+            note = await subscription.wait()
             if note is not None and note.status is not RunStatus.RUNNING:
                 return
             if note is None or note.is_resync:

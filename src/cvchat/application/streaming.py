@@ -3,8 +3,8 @@
 Guarantees: events come from the database only, so any process can serve any stream and a
 client that resumes with the last seq it saw gets every later event exactly once. The
 stream subscribes before its first read (no notification can slip between the two), reads
-again only when woken with a newer seq or after ``recheck_s`` (a safety net for a lost
-notification), and ends right after the run's terminal ``state`` event.
+again only when woken with a newer seq (the notifier's own probe covers lost notes, so an
+idle stream costs no query), and ends right after the run's terminal ``state`` event.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from cvchat.domain.errors import NotFound
-from cvchat.domain.events import RunEvent
+from cvchat.domain.events import RunEvent, RunNote
 from cvchat.domain.ports import Notifier, UnitOfWorkFactory
 
 PAGE = 500
@@ -23,7 +23,6 @@ async def stream_events(
     notifier: Notifier,
     run_id: str,
     after_seq: int = 0,
-    recheck_s: float = 5.0,
 ) -> AsyncIterator[RunEvent]:
     async with notifier.subscribe(run_id) as subscription:
         cursor = after_seq
@@ -44,6 +43,12 @@ async def stream_events(
             if len(events) == PAGE:
                 continue
             while True:
-                note = await subscription.wait(recheck_s)
+                note = await subscription.wait()
                 if note is None or note.seq > cursor:
                     break
+
+
+async def run_progress(uow_factory: UnitOfWorkFactory, run_ids: list[str]) -> list[RunNote]:
+    """The notifier's safety probe: where the logs of ``run_ids`` end now."""
+    async with uow_factory(read_only=True) as uow:
+        return await uow.runs.progress(run_ids)

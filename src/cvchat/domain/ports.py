@@ -82,6 +82,9 @@ class RunRepository(Protocol):
     async def cancel(self, run_id: str, count: int) -> int | None:
         """Like ``allocate`` to ``canceled`` from queued or running."""
 
+    async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
+        """Where each run's log ends and its status: the notifier's safety probe."""
+
     async def heartbeat(self, owner: str, when: datetime) -> None: ...
 
     async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
@@ -126,12 +129,17 @@ class UnitOfWorkFactory(Protocol):
 
 
 class Subscription(Protocol):
-    async def wait(self, timeout: float) -> RunNote | None:
+    async def wait(self, timeout: float | None = None) -> RunNote | None:
         """Return the newest note since the last call, or ``None`` after ``timeout`` seconds."""
 
 
 class Notifier(Protocol):
-    """Wakes streams and executors when a run's log grows or its status changes."""
+    """Wakes streams and executors when a run's log grows or its status changes.
+
+    Delivery is the notifier's guarantee: besides relaying notes, it probes the database
+    for the runs it has subscribers for, every few seconds, with one query per process,
+    so a lost note delays a reader but never strands it.
+    """
 
     async def publish(self, note: RunNote) -> None: ...
 

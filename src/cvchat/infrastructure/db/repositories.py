@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cvchat.domain.errors import Conflict
-from cvchat.domain.events import EventType, NewEvent, RunEvent
+from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
 from cvchat.domain.model import (
     ACTIVE_STATUSES,
     Message,
@@ -245,6 +245,10 @@ class SqlRuns:
             .returning(runs.c.last_seq)
         )
         return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
+        stmt = select(runs.c.id, runs.c.last_seq, runs.c.status).where(runs.c.id.in_(run_ids))
+        return [RunNote(r.id, r.last_seq, RunStatus(r.status)) for r in await self._s.execute(stmt)]
 
     async def heartbeat(self, owner: str, when: datetime) -> None:
         await self._s.execute(

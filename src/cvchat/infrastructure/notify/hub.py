@@ -1,17 +1,29 @@
-"""Fan-out of run notes to the subscribers of this process.
+"""Fan-out of run notes to the subscribers of this process, and the safety probe.
 
 A subscription keeps only the newest note since its last ``wait``: a reader that was busy
 loses nothing, because it re-reads the log from its cursor when it wakes.
+
+The probe is the safety net against a lost notification: every ``probe_s`` seconds one
+query asks where the logs of all subscribed runs end and dispatches that as notes. Readers
+that are up to date ignore them, so idle streams cost one query per process per period,
+however many there are.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from cvchat.domain.events import RunNote
+
+log = logging.getLogger(__name__)
+
+Probe = Callable[[list[str]], Awaitable[list[RunNote]]]
+PROBE_CHUNK = 500
 
 
 class HubSubscription:
@@ -24,7 +36,7 @@ class HubSubscription:
             self._note = note
         self._event.set()
 
-    async def wait(self, timeout: float) -> RunNote | None:
+    async def wait(self, timeout: float | None = None) -> RunNote | None:
         if not self._event.is_set():
             try:
                 await asyncio.wait_for(self._event.wait(), timeout)
@@ -36,8 +48,12 @@ class HubSubscription:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, probe: Probe | None = None, probe_s: float = 5.0) -> None:
         self._subscribers: defaultdict[str, set[HubSubscription]] = defaultdict(set)
+        self._probe = probe
+        self._probe_s = probe_s
+        self._probe_task: asyncio.Task[None] | None = None
+        self.probes = 0
 
     def dispatch(self, note: RunNote) -> None:
         for subscription in self._subscribers.get(note.run_id, ()):
@@ -65,3 +81,28 @@ class Hub:
                 subscribers.discard(subscription)
                 if not subscribers:
                     del self._subscribers[run_id]
+
+    def start_probe(self) -> None:
+        if self._probe is not None and self._probe_task is None:
+            self._probe_task = asyncio.create_task(self._probe_loop(self._probe))
+
+    async def stop_probe(self) -> None:
+        if self._probe_task is not None:
+            self._probe_task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._probe_task
+            self._probe_task = None
+
+    async def _probe_loop(self, probe: Probe) -> None:
+        while True:
+            await asyncio.sleep(self._probe_s)
+            run_ids = list(self._subscribers)
+            try:
+                for i in range(0, len(run_ids), PROBE_CHUNK):
+                    for note in await probe(run_ids[i : i + PROBE_CHUNK]):
+                        self.dispatch(note)
+                    self.probes += 1
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notification probe failed")

@@ -11,7 +11,7 @@ class InProcessNotifier(Hub):
         self.dispatch(note)
 
     async def start(self) -> None:
-        return None
+        self.start_probe()
 
     async def stop(self) -> None:
-        return None
+        await self.stop_probe()

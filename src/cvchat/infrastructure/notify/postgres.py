@@ -18,7 +18,7 @@ import asyncpg
 
 from cvchat.domain.events import RunNote
 from cvchat.domain.model import RunStatus
-from cvchat.infrastructure.notify.hub import Hub
+from cvchat.infrastructure.notify.hub import Hub, Probe
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,10 @@ CHANNEL = "cvchat_runs"
 
 
 class PostgresNotifier(Hub):
-    def __init__(self, dsn: str, channel: str = CHANNEL) -> None:
-        super().__init__()
+    def __init__(
+        self, dsn: str, channel: str = CHANNEL, probe: Probe | None = None, probe_s: float = 5.0
+    ) -> None:
+        super().__init__(probe, probe_s)
         self._dsn = dsn
         self._channel = channel
         self._conn: asyncpg.Connection | None = None
@@ -37,6 +39,7 @@ class PostgresNotifier(Hub):
 
     async def start(self) -> None:
         await self._connect()
+        self.start_probe()
 
     async def _connect(self) -> None:
         conn = await asyncpg.connect(self._dsn)
@@ -91,6 +94,7 @@ class PostgresNotifier(Hub):
 
     async def stop(self) -> None:
         self._closing = True
+        await self.stop_probe()
         if self._reconnect is not None:
             self._reconnect.cancel()
             with contextlib.suppress(BaseException):

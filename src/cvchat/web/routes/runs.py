@@ -60,9 +60,7 @@ async def read_run_events(
 
     async def frames() -> AsyncIterator[ServerSentEvent]:
         yield ServerSentEvent(retry=RETRY_MS)
-        async for event in stream_events(
-            c.uow_factory, c.notifier, run_id, after, c.settings.stream_recheck_s
-        ):
+        async for event in stream_events(c.uow_factory, c.notifier, run_id, after):
             yield ServerSentEvent(
                 data=json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
                 event=str(event.type),
