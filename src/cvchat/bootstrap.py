@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from cvchat.application.execution import ExecutionSettings, RunExecution
-from cvchat.application.streaming import run_progress
+from cvchat.application.streaming import LogFeed, run_progress
 from cvchat.domain.ports import AnswerPipeline
 from cvchat.infrastructure.db.engine import Database, asyncpg_dsn, create_database
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
@@ -46,6 +46,7 @@ class Container:
     uow_factory: SqlUnitOfWorkFactory
     notifier: InProcessNotifier | PostgresNotifier
     executor: InProcessExecutor
+    feed: LogFeed
     pipeline: AnswerPipeline
     index_store: Any | None = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -84,4 +85,5 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
         ),
     )
     executor = InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)
-    return Container(settings, db, uow_factory, notifier, executor, pipeline, index_store)
+    feed = LogFeed(uow_factory, notifier)
+    return Container(settings, db, uow_factory, notifier, executor, feed, pipeline, index_store)

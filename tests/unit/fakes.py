@@ -37,6 +37,7 @@ class Store:
     events: dict[str, list[RunEvent]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     commits: int = 0
+    reads: int = 0
 
 
 class FakeUnitOfWork:
@@ -61,7 +62,7 @@ class FakeUnitOfWork:
         self.threads = _Threads(self._draft)
         self.messages = _Messages(self._draft)
         self.runs = _Runs(self._draft)
-        self.events = _Events(self._draft)
+        self.events = _Events(self._draft, self._store)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -232,8 +233,9 @@ class _Runs:
 
 
 class _Events:
-    def __init__(self, d: Store) -> None:
+    def __init__(self, d: Store, root: Store) -> None:
         self.d = d
+        self.root = root
 
     async def append(
         self, run_id: str, first_seq: int, events: Sequence[NewEvent]
@@ -246,6 +248,7 @@ class _Events:
         return stored
 
     async def read_after(self, run_id: str, after_seq: int, limit: int = 1000) -> list[RunEvent]:
+        self.root.reads += 1
         return sorted(
             (e for e in self.d.events.get(run_id, []) if e.seq > after_seq), key=lambda e: e.seq
         )[:limit]

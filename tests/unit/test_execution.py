@@ -7,7 +7,7 @@ import pytest
 from cvchat.application.execution import INTERNAL_ERROR, ExecutionSettings, RunExecution
 from cvchat.application.messages import post_message
 from cvchat.application.runs import cancel_run
-from cvchat.application.streaming import stream_events
+from cvchat.application.streaming import LogFeed
 from cvchat.application.threads import create_thread
 from cvchat.application.users import create_user
 from cvchat.domain.events import EventType
@@ -59,7 +59,7 @@ async def _setup(pipeline: ScriptedPipeline, **settings: Any):  # type: ignore[n
 async def _collect(
     uow: FakeUnitOfWorkFactory, notifier: InProcessNotifier, run_id: str, after: int = 0
 ):  # type: ignore[no-untyped-def]
-    return [e async for e in stream_events(uow, notifier, run_id, after)]
+    return [e async for e in LogFeed(uow, notifier).stream(run_id, after)]
 
 
 async def test_a_run_streams_batched_tokens_then_final_then_state() -> None:
@@ -213,3 +213,28 @@ async def test_idle_readers_cost_one_probe_query_not_one_each() -> None:
         task.cancel()
     await executor.stop()
     await notifier.stop()
+
+
+async def test_streams_of_one_run_share_one_reader() -> None:
+    pipeline = ScriptedPipeline([f"t{i}" for i in range(20)], delay=0.01)
+    uow, notifier, executor, thread_id = await _setup(pipeline, batch_size=1)
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    feed = LogFeed(uow, notifier)
+
+    async def read() -> list[object]:
+        return [e async for e in feed.stream(posted.run.run_id)]
+
+    results = await asyncio.wait_for(asyncio.gather(*(read() for _ in range(50))), 5)
+    assert all(r == results[0] for r in results)
+    assert len(results[0]) == 2 + 20 + 2
+    # About one read per write, however many streams: not 50 per write.
+    assert uow.store.reads <= 30, uow.store.reads
+    assert feed.open_tails == 0
+
+
+async def test_a_stream_of_an_unknown_run_fails_with_not_found() -> None:
+    from cvchat.domain.errors import NotFound
+
+    uow = FakeUnitOfWorkFactory()
+    with pytest.raises(NotFound):
+        await _collect(uow, InProcessNotifier(), "f" * 32)

@@ -1,14 +1,19 @@
-"""Reading a run's log as a stream: exactly the persisted events after a cursor, in order.
+"""Reading a run's log as streams: exactly the persisted events after a cursor, in order.
 
 Guarantees: events come from the database only, so any process can serve any stream and a
-client that resumes with the last seq it saw gets every later event exactly once. The
-stream subscribes before its first read (no notification can slip between the two), reads
-again only when woken with a newer seq (the notifier's own probe covers lost notes, so an
-idle stream costs no query), and ends right after the run's terminal ``state`` event.
+client that resumes with the last seq it saw gets every later event exactly once. Each
+process keeps one *tail* per run with open streams: a single reader that subscribes
+before its first read (no notification can slip between the two), reads again only when
+woken with a newer seq, and hands what it read to every stream of that run. So a note
+costs one query per process, not one per stream, and an idle stream costs nothing (the
+notifier's probe is the safety net for lost notes). A stream ends right after the run's
+terminal ``state`` event.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from cvchat.domain.errors import NotFound
@@ -18,34 +23,107 @@ from cvchat.domain.ports import Notifier, UnitOfWorkFactory
 PAGE = 500
 
 
-async def stream_events(
-    uow_factory: UnitOfWorkFactory,
-    notifier: Notifier,
-    run_id: str,
-    after_seq: int = 0,
-) -> AsyncIterator[RunEvent]:
-    async with notifier.subscribe(run_id) as subscription:
-        cursor = after_seq
-        while True:
-            async with uow_factory(read_only=True) as uow:
-                events = await uow.events.read_after(run_id, cursor, PAGE)
-                run = None if events else await uow.runs.get(run_id)
-            if not events:
-                if run is None:
-                    raise NotFound("unknown run")
-                if run.status.terminal and cursor >= run.last_seq:
-                    return  # resumed at or past the end
-            for event in events:
-                yield event
-                cursor = event.seq
-                if event.is_last:
-                    return
-            if len(events) == PAGE:
-                continue
+class _Tail:
+    """The events of one run read so far, and a wake-up for the streams waiting on more."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.events: list[RunEvent] = []
+        self.ended = False
+        self.failure: BaseException | None = None
+        self.readers = 0
+        self.task: asyncio.Task[None] | None = None
+        self._grown = asyncio.Event()
+
+    @property
+    def last_seq(self) -> int:
+        return self.events[-1].seq if self.events else 0
+
+    def publish(self, events: list[RunEvent], ended: bool = False) -> None:
+        self.events.extend(events)
+        self.ended = self.ended or ended or bool(events and events[-1].is_last)
+        grown, self._grown = self._grown, asyncio.Event()
+        grown.set()
+
+    def fail(self, exc: BaseException) -> None:
+        self.failure = exc
+        self.publish([], ended=True)
+
+    def waiter(self) -> asyncio.Event:
+        return self._grown
+
+
+class LogFeed:
+    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: Notifier) -> None:
+        self._uow_factory = uow_factory
+        self._notifier = notifier
+        self._tails: dict[str, _Tail] = {}
+
+    @property
+    def open_tails(self) -> int:
+        return len(self._tails)
+
+    async def stream(self, run_id: str, after_seq: int = 0) -> AsyncIterator[RunEvent]:
+        tail = self._tails.get(run_id)
+        if tail is None:
+            tail = self._tails[run_id] = _Tail(run_id)
+            tail.task = asyncio.create_task(self._follow(tail), name=f"tail-{run_id}")
+        tail.readers += 1
+        try:
+            index = 0
             while True:
-                note = await subscription.wait()
-                if note is None or note.seq > cursor:
-                    break
+                grown = tail.waiter()
+                while index < len(tail.events):
+                    event = tail.events[index]
+                    index += 1
+                    if event.seq > after_seq:
+                        yield event
+                        if event.is_last:
+                            return
+                if tail.failure is not None:
+                    raise tail.failure
+                if tail.ended:
+                    return
+                await grown.wait()
+        finally:
+            tail.readers -= 1
+            if tail.readers == 0 and self._tails.get(run_id) is tail:
+                del self._tails[run_id]
+                if tail.task is not None:
+                    tail.task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await tail.task
+
+    async def _follow(self, tail: _Tail) -> None:
+        try:
+            async with self._notifier.subscribe(tail.run_id) as subscription:
+                while True:
+                    while True:
+                        async with self._uow_factory(read_only=True) as uow:
+                            events = await uow.events.read_after(tail.run_id, tail.last_seq, PAGE)
+                            run = None if events else await uow.runs.get(tail.run_id)
+                        if not events and run is None:
+                            raise NotFound("unknown run")
+                        ended = (
+                            run is not None
+                            and run.status.terminal
+                            and (tail.last_seq >= run.last_seq)
+                        )
+                        tail.publish(events, ended=ended)
+                        if tail.ended:
+                            return
+                        if len(events) < PAGE:
+                            break
+                    while True:
+                        note = await subscription.wait()
+                        if note is not None and note.seq > tail.last_seq:
+                            break
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            tail.fail(exc)
+            if self._tails.get(tail.run_id) is tail:
+                del self._tails[tail.run_id]  # the next stream starts afresh
 
 
 async def run_progress(uow_factory: UnitOfWorkFactory, run_ids: list[str]) -> list[RunNote]:

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from cvchat.application.runs import cancel_run, get_run
-from cvchat.application.streaming import stream_events
 from cvchat.domain.errors import InvalidInput
 from cvchat.web.deps import ContainerDep
 from cvchat.web.schemas import ID_PATTERN, ErrorOut, RunOut
@@ -60,7 +59,7 @@ async def read_run_events(
 
     async def frames() -> AsyncIterator[ServerSentEvent]:
         yield ServerSentEvent(retry=RETRY_MS)
-        async for event in stream_events(c.uow_factory, c.notifier, run_id, after):
+        async for event in c.feed.stream(run_id, after):
             yield ServerSentEvent(
                 data=json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
                 event=str(event.type),
