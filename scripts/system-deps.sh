@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-  fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core
+  fonts-dejavu-core fonts-liberation2 fonts-lato fonts-open-sans
   poppler-utils
 )
 if [[ "${1:-}" == "--with-browser" ]]; then

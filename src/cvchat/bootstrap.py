@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,7 +35,7 @@ def build_index_store(settings: Settings) -> Any | None:
     """The live, hot-reloading index (``None`` when retrieval is not needed)."""
     if settings.pipeline == "echo" and not settings.index_dir.exists():
         return None
-    from cvchat.infrastructure.rag.index_store import IndexStore
+    from cvchat.infrastructure.rag.store import IndexStore
 
     return IndexStore(settings)
 
@@ -52,6 +53,9 @@ class Container:
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
+        if self.index_store is not None:
+            # Load the model and the index now, not during the first question.
+            await asyncio.to_thread(self.index_store.warm_up)
         await self.notifier.start()
         await self.executor.start(expire_all_running=self.db.is_sqlite)
 

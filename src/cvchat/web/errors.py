@@ -11,10 +11,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cvchat.application.messages import ContentTooLong
 from cvchat.domain.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotFound
+from cvchat.domain.retrieval import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
-STATUS = {
+STATUS: dict[type[DomainError], int] = {
+    IndexUnavailable: 503,
     NotFound: 404,
     Conflict: 409,
     IllegalTransition: 409,

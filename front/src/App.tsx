@@ -1,0 +1,151 @@
+/** Layout and navigation: who is signed in, which thread is open, the sidebar drawer on phones. */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, ApiError } from "./api/client";
+import type { ThreadSummary, User } from "./api/types";
+import { Conversation } from "./components/Conversation";
+import { NameGate } from "./components/NameGate";
+import { Sidebar } from "./components/Sidebar";
+import { pushThread, threadFromUrl } from "./lib/location";
+import { loadUser, saveUser } from "./lib/session";
+
+export function App() {
+  const [user, setUser] = useState<User | null>(loadUser);
+  const [threadId, setThreadId] = useState<string | null>(threadFromUrl);
+  // Changes only on navigation, so a thread created by the open conversation keeps its state.
+  const [viewKey, setViewKey] = useState(0);
+  const [threads, setThreads] = useState<ThreadSummary[]>([]);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const drawer = useRef<HTMLElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  const signIn = useCallback((next: User | null) => {
+    saveUser(next);
+    setUser(next);
+    setThreads([]);
+  }, []);
+
+  const refreshThreads = useCallback(() => {
+    if (!user) return;
+    api.listThreads(user.user_id).then(setThreads, (error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) signIn(null);
+    });
+  }, [user, signIn]);
+
+  useEffect(refreshThreads, [refreshThreads]);
+
+  useEffect(() => {
+    const onPop = (): void => {
+      setThreadId(threadFromUrl());
+      setViewKey((key) => key + 1);
+    };
+    window.addEventListener("popstate", onPop);
+    return () => {
+      window.removeEventListener("popstate", onPop);
+    };
+  }, []);
+
+  // The drawer takes keyboard focus while open and gives it back to the menu button.
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const menu = menuButton.current;
+    drawer.current?.querySelector<HTMLElement>("button, a")?.focus();
+    return () => {
+      if (menu?.isConnected && !document.activeElement?.closest("main")) menu.focus();
+    };
+  }, [drawerOpen]);
+
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === "Escape") setDrawerOpen(false);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+    };
+  }, [drawerOpen]);
+
+  const open = useCallback((next: string | null) => {
+    pushThread(next);
+    setThreadId(next);
+    setViewKey((key) => key + 1);
+    setDrawerOpen(false);
+  }, []);
+
+  const onThreadCreated = useCallback((created: string) => {
+    pushThread(created);
+    setThreadId(created);
+  }, []);
+
+  if (!user) return <NameGate onUser={signIn} />;
+
+  const title = threads.find((t) => t.thread_id === threadId)?.title ?? (threadId ? "Conversation" : "New chat");
+  const sidebar = (
+    <Sidebar
+      user={user}
+      threads={threads}
+      currentThreadId={threadId}
+      onSelect={open}
+      onNew={() => {
+        open(null);
+      }}
+      onSignOut={() => {
+        open(null);
+        signIn(null);
+      }}
+    />
+  );
+
+  return (
+    <div className="flex h-dvh overflow-hidden">
+      <aside aria-label="Sidebar" className="hidden w-72 shrink-0 md:block">
+        {sidebar}
+      </aside>
+      {drawerOpen && (
+        <div className="fixed inset-0 z-40 md:hidden" role="dialog" aria-modal="true" aria-label="Conversations">
+          <button
+            type="button"
+            aria-label="Close conversations"
+            className="absolute inset-0 h-full w-full cursor-default bg-slate-900/50"
+            onClick={() => {
+              setDrawerOpen(false);
+            }}
+          />
+          <aside ref={drawer} className="absolute inset-y-0 left-0 w-72 max-w-[85%] shadow-xl">
+            {sidebar}
+          </aside>
+        </div>
+      )}
+      <main className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 sm:px-4">
+          <button
+            ref={menuButton}
+            type="button"
+            className="rounded-md p-2 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 md:hidden"
+            aria-label="Open conversations"
+            aria-expanded={drawerOpen}
+            onClick={() => {
+              setDrawerOpen(true);
+            }}
+          >
+            <svg aria-hidden="true" viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor">
+              <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" />
+            </svg>
+          </button>
+          <h1 className="font-semibold text-indigo-700">cvchat</h1>
+          <span aria-hidden="true" className="text-slate-300">
+            /
+          </span>
+          <span className="min-w-0 truncate text-sm text-slate-600">{title}</span>
+        </header>
+        <Conversation
+          key={viewKey}
+          user={user}
+          threadId={threadId}
+          onThreadCreated={onThreadCreated}
+          onActivity={refreshThreads}
+        />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+/** Thin typed wrappers over the cvchat HTTP API; errors carry the status and the server's detail. */
+import type { Message, PostedMessage, Run, ThreadDetail, ThreadSummary, User } from "./types";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+
+  constructor(status: number, message: string, body: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.body = body;
+  }
+}
+
+function detailOf(body: unknown, fallback: string): string {
+  if (body && typeof body === "object" && "detail" in body) {
+    const detail = (body).detail;
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail)) {
+      return detail
+        .map((d: unknown) =>
+          d && typeof d === "object" && "msg" in d ? String((d).msg) : String(d),
+        )
+        .join("; ");
+    }
+    if (detail && typeof detail === "object" && "message" in detail) {
+      return String((detail).message);
+    }
+  }
+  return fallback;
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, {
+    ...init,
+    headers: { Accept: "application/json", ...(init?.body ? { "Content-Type": "application/json" } : {}) },
+  });
+  const text = await response.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = text;
+    }
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, detailOf(body, `${response.status} ${response.statusText}`), body);
+  }
+  return body as T;
+}
+
+const json = (value: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(value) });
+
+export const api = {
+  createUser: (name: string) => request<User>("/api/users", json({ name })),
+  /** Looks a user up by exact name: how "continue as this user" works after a 409. */
+  findUser: (name: string) => request<User>(`/api/users?name=${encodeURIComponent(name)}`),
+  createThread: (userId: string) =>
+    request<{ thread_id: string; user_id: string; created_at: string }>("/api/threads", json({ user_id: userId })),
+  async listThreads(userId: string): Promise<ThreadSummary[]> {
+    const body = await request<ThreadSummary[] | { threads: ThreadSummary[] }>(
+      `/api/users/${encodeURIComponent(userId)}/threads`,
+    );
+    return Array.isArray(body) ? body : body.threads;
+  },
+  getThread: (threadId: string) => request<ThreadDetail>(`/api/threads/${encodeURIComponent(threadId)}`),
+  postMessage: (threadId: string, content: string) =>
+    request<PostedMessage>(`/api/threads/${encodeURIComponent(threadId)}/messages`, json({ content })),
+  getRun: (runId: string) => request<Run>(`/api/runs/${encodeURIComponent(runId)}`),
+  cancelRun: (runId: string) => request<Run>(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }),
+};
+
+export type { Message };

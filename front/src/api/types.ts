@@ -1,0 +1,80 @@
+/** Shapes of the cvchat HTTP API (see shared/DESIGN.md, "HTTP API"). */
+
+export interface User {
+  user_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ThreadSummary {
+  thread_id: string;
+  title: string | null;
+  created_at: string;
+  updated_at?: string;
+}
+
+export type RunStatus = "queued" | "running" | "done" | "error" | "canceled";
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ["done", "error", "canceled"];
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export interface Source {
+  cv_id: string;
+  name: string;
+  headline: string;
+  file: string;
+  page: number;
+  snippet: string;
+  score: number;
+  url?: string | null;
+  /** The passage numbers (`[n]` in the answer) that this source stands for. */
+  citations?: number[] | null;
+}
+
+export interface Message {
+  message_id: string;
+  role: "user" | "assistant";
+  content: string;
+  run_id: string | null;
+  created_at: string;
+  sources?: Source[] | null;
+  run_status?: RunStatus | null;
+}
+
+export interface ThreadDetail {
+  thread_id: string;
+  user_id: string;
+  messages: Message[];
+}
+
+export interface PostedMessage {
+  run_id: string;
+  thread_id: string;
+  message_id: string;
+  status: RunStatus;
+}
+
+export interface Run {
+  run_id: string;
+  thread_id: string;
+  status: RunStatus;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+}
+
+/** One event of a run's log, as the SSE stream delivers it. */
+export type RunEvent =
+  | { seq: number; type: "token"; data: { text: string } }
+  | { seq: number; type: "tool_start"; data: { tool: string; input: unknown } }
+  | { seq: number; type: "tool_end"; data: { tool: string; output: unknown } }
+  | { seq: number; type: "final"; data: { text: string; sources: Source[] } }
+  | { seq: number; type: "error"; data: { error: string } }
+  | { seq: number; type: "canceled"; data: { reason: string } }
+  | { seq: number; type: "state"; data: { status: RunStatus } };
+
+export type RunEventType = RunEvent["type"];

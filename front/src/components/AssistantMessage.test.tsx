@@ -1,0 +1,85 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { Source } from "../api/types";
+import { AssistantMessage, type AssistantView } from "./AssistantMessage";
+
+const source: Source = {
+  cv_id: "cv-001",
+  name: "Ana Gómez",
+  headline: "Platform engineer",
+  file: "cv-001.pdf",
+  page: 2,
+  snippet: "Led the Kubernetes migration of 40 services",
+  score: 0.0325,
+  url: "/api/cvs/cv-001/pdf",
+  citations: [3],
+};
+
+function view(overrides: Partial<AssistantView>): AssistantView {
+  return {
+    runKey: "r1",
+    text: "",
+    status: "running",
+    finished: false,
+    tool: null,
+    sources: [],
+    error: null,
+    connection: "open",
+    attempt: 0,
+    ...overrides,
+  };
+}
+
+describe("AssistantMessage", () => {
+  it("renders markdown but never raw HTML", () => {
+    const { container } = render(
+      <AssistantMessage view={view({ text: "**Ana** leads.\n\n<img src=x onerror=alert(1)>" })} />,
+    );
+    expect(screen.getByText("Ana").tagName).toBe("STRONG");
+    expect(container.querySelector("img")).toBeNull();
+  });
+
+  it("says it is searching the CVs while the tool runs", () => {
+    render(<AssistantMessage view={view({ tool: { tool: "rag.search", input: { query: "kubernetes" } } })} />);
+    expect(screen.getByRole("status")).toHaveTextContent("Searching CVs… “kubernetes”");
+  });
+
+  it("shows a reconnecting notice while the stream is down", () => {
+    render(<AssistantMessage view={view({ text: "Half", connection: "reconnecting", attempt: 2 })} />);
+    expect(screen.getByRole("status")).toHaveTextContent(/reconnecting \(attempt 2\)/);
+  });
+
+  it("marks a stopped run and keeps its partial text", () => {
+    render(<AssistantMessage view={view({ text: "Partial answer", status: "canceled", finished: true })} />);
+    expect(screen.getByText("Partial answer")).toBeInTheDocument();
+    expect(screen.getByText("Stopped")).toBeInTheDocument();
+  });
+
+  it("shows an error with a retry action", async () => {
+    const onRetry = vi.fn();
+    render(
+      <AssistantMessage view={view({ status: "error", finished: true, error: "the model timed out" })} onRetry={onRetry} />,
+    );
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent("the model timed out");
+    await userEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it("lists sources as cards that open the PDF at the cited page, linked from citations", () => {
+    render(
+      <AssistantMessage
+        view={view({ text: "Ana led it [3].", status: "done", finished: true, sources: [source] })}
+      />,
+    );
+    const card = screen.getByRole("link", { name: /Source 1: Ana Gómez, Platform engineer, page 2/ });
+    expect(card).toHaveAttribute("href", "/api/cvs/cv-001/pdf#page=2");
+    expect(card).toHaveAttribute("target", "_blank");
+    expect(card).toHaveTextContent("Led the Kubernetes migration of 40 services");
+    expect(card).toHaveTextContent("score 0.033");
+    const citation = screen.getByRole("link", { name: "Source 1" });
+    expect(citation).toHaveAttribute("href", `#${card.id}`);
+    expect(screen.getByRole("button", { name: "Copy answer" })).toBeInTheDocument();
+  });
+});

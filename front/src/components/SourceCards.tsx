@@ -1,0 +1,55 @@
+/** The CVs an answer used, as cards that open the PDF at the cited page. */
+import type { Source } from "../api/types";
+import { sourceAnchor, sourcePdfUrl } from "../lib/citations";
+
+interface Props {
+  sources: readonly Source[];
+  runKey: string;
+}
+
+function formatScore(score: number): string {
+  return score >= 1 ? score.toFixed(1) : score.toPrecision(2);
+}
+
+export function SourceCards({ sources, runKey }: Props) {
+  if (sources.length === 0) return null;
+  return (
+    <section aria-label="Sources" className="mt-4">
+      <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Sources</h3>
+      <ol className="grid grid-cols-1 gap-2 sm:grid-cols-2">
+        {sources.map((source, i) => (
+          <li key={`${source.cv_id}-${source.page}-${i}`} className="min-w-0">
+            <a
+              id={sourceAnchor(runKey, i + 1)}
+              href={sourcePdfUrl(source)}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="source-card"
+              aria-label={`Source ${i + 1}: ${source.name}, ${source.headline}, page ${source.page} (opens the CV PDF)`}
+              className="group flex h-full flex-col gap-1 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-sm transition hover:border-indigo-400 hover:shadow focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              <span className="flex items-start gap-2">
+                <span className="mt-0.5 inline-flex h-5 min-w-5 items-center justify-center rounded bg-indigo-100 px-1 text-xs font-semibold text-indigo-700">
+                  {i + 1}
+                </span>
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate font-semibold text-slate-900 group-hover:text-indigo-700">
+                    {source.name}
+                  </span>
+                  <span className="block truncate text-xs text-slate-600">{source.headline}</span>
+                </span>
+              </span>
+              <span className="line-clamp-3 text-xs text-slate-700">“{source.snippet}”</span>
+              <span className="mt-auto flex justify-between pt-1 text-xs text-slate-500">
+                <span>
+                  {source.file} · page {source.page}
+                </span>
+                <span title="Retrieval score">score {formatScore(source.score)}</span>
+              </span>
+            </a>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

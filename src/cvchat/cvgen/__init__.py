@@ -1,0 +1,1 @@
+"""Synthetic CV corpus: schema, offline and LLM generators, HTML/PDF rendering."""
