@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 run: install system front data
 	$(BIN)/cvchat serve
 
-test: install-test system-test front lint typecheck test-python test-front
+test: install-test system-test front lint typecheck test-front test-python
 
 install: $(STAMP)
 

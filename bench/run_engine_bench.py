@@ -91,13 +91,13 @@ async def drop_pg(name: str) -> None:
 
 
 class Served:
-    def __init__(self, db_url: str, delay_ms: float, workdir: Path) -> None:
+    def __init__(self, db_url: str, delay_ms: float, workdir: Path, pipeline: str = "echo") -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
             "DATABASE_URL": db_url,
-            "CVCHAT_PIPELINE": "echo",
+            "CVCHAT_PIPELINE": pipeline,
             "CVCHAT_ECHO_DELAY_MS": str(delay_ms),
             "CVCHAT_DATA_DIR": str(workdir),
             "CVCHAT_FRONT_DIST": str(workdir / "none"),
@@ -389,10 +389,51 @@ async def tokens_per_second(db_url: str, tokens: int, batch_size: int) -> dict[s
     return {"tokens": tokens, "batch_size": batch_size, "tokens_per_s": round(tokens / elapsed)}
 
 
+# --- a whole answer: post → final, through the API, on the real pipeline ----------------
+
+QUESTIONS = [
+    "Who has Kubernetes experience?",
+    "Which candidates speak German?",
+    "Who worked with PostgreSQL and Python?",
+    "¿Quién tiene experiencia con Terraform?",
+    "Qui a travaillé avec React ?",
+    "Wer hat Erfahrung mit Scrum?",
+    "Who studied computer science?",
+    "Which candidates know Go and Docker?",
+]
+
+
+async def answer_latency(db_url: str, corpus: Path, repeats: int) -> dict[str, Any]:
+    """Post → ``final`` wall time for real questions with the offline extractive answerer."""
+    served = Served(db_url, delay_ms=0, workdir=corpus, pipeline="rag")
+    try:
+        await served.ready()
+        ms: list[float] = []
+        async with httpx.AsyncClient(base_url=served.base, timeout=60) as client:
+            user = (await client.post("/api/users", json={"name": uuid.uuid4().hex})).json()
+            for _ in range(repeats):
+                for question in QUESTIONS:
+                    thread = (
+                        await client.post("/api/threads", json={"user_id": user["user_id"]})
+                    ).json()["thread_id"]
+                    start = time.perf_counter()
+                    run = (
+                        await client.post(
+                            f"/api/threads/{thread}/messages", json={"content": question}
+                        )
+                    ).json()["run_id"]
+                    async for line in sse_lines(served.port, f"/api/runs/{run}/events"):
+                        if line == "event: final":
+                            ms.append((time.perf_counter() - start) * 1000)
+        return {**summary(ms), "p90_ms": round(pct(ms, 0.9), 2)}
+    finally:
+        served.stop()
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
-async def main(quick: bool) -> dict[str, Any]:
+async def main(quick: bool, corpus: Path) -> dict[str, Any]:
     sizes = [1, 100] if quick else [1, 100, 1000]
     results: dict[str, Any] = {
         "machine": f"{os.cpu_count()} cores",
@@ -421,6 +462,11 @@ async def main(quick: bool) -> dict[str, Any]:
                     for size in (1, 64)
                 ]
                 print(label, "throughput", section["log_throughput"], flush=True)
+                if (corpus / "index" / "current").exists():
+                    section["answer_post_to_final"] = await answer_latency(
+                        url, corpus, 1 if quick else 5
+                    )
+                    print(label, "answer", section["answer_post_to_final"], flush=True)
                 results[label] = section
         finally:
             await drop_pg(pg_name)
@@ -430,8 +476,14 @@ async def main(quick: bool) -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=ROOT / "data",
+        help="a data dir with cvs/ and index/ for the post-to-final measurement",
+    )
     args = parser.parse_args()
-    out = asyncio.run(main(args.quick))
+    out = asyncio.run(main(args.quick, args.corpus.resolve()))
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)
     (target / "run_engine.json").write_text(json.dumps(out, indent=2))
