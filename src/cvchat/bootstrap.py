@@ -17,6 +17,7 @@ from cvchat.infrastructure.executor.inprocess import InProcessExecutor
 from cvchat.infrastructure.notify.local import InProcessNotifier
 from cvchat.infrastructure.notify.postgres import PostgresNotifier
 from cvchat.settings import Settings
+from cvchat.web.sse import encode_event
 
 log = logging.getLogger(__name__)
 
@@ -89,5 +90,5 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
         ),
     )
     executor = InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)
-    feed = LogFeed(uow_factory, notifier)
+    feed = LogFeed(uow_factory, notifier, encode_event)
     return Container(settings, db, uow_factory, notifier, executor, feed, pipeline, index_store)

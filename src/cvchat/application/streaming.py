@@ -6,29 +6,39 @@ process keeps one *tail* per run with open streams: a single reader that subscri
 before its first read (no notification can slip between the two), reads again only when
 woken with a newer seq, and hands what it read to every stream of that run. So a note
 costs one query per process, not one per stream, and an idle stream costs nothing (the
-notifier's probe is the safety net for lost notes). A stream ends right after the run's
-terminal ``state`` event.
+notifier's probe is the safety net for lost notes). Events are encoded for the wire once
+per process too (``encode``), and a stream receives everything available as one batch, so
+a slow reader catches up in one write. A stream ends right after the run's terminal
+``state`` event.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from cvchat.domain.errors import NotFound
 from cvchat.domain.events import RunEvent, RunNote
 from cvchat.domain.ports import Notifier, UnitOfWorkFactory
 
 PAGE = 500
+Encoder = Callable[[RunEvent], bytes]
+Batch = list[tuple[RunEvent, bytes]]
+
+
+def _no_encoding(_event: RunEvent) -> bytes:
+    return b""
 
 
 class _Tail:
     """The events of one run read so far, and a wake-up for the streams waiting on more."""
 
-    def __init__(self, run_id: str) -> None:
+    def __init__(self, run_id: str, encode: Encoder) -> None:
         self.run_id = run_id
+        self._encode = encode
         self.events: list[RunEvent] = []
+        self.encoded: list[bytes] = []
         self.ended = False
         self.failure: BaseException | None = None
         self.readers = 0
@@ -41,6 +51,7 @@ class _Tail:
 
     def publish(self, events: list[RunEvent], ended: bool = False) -> None:
         self.events.extend(events)
+        self.encoded.extend(self._encode(e) for e in events)
         self.ended = self.ended or ended or bool(events and events[-1].is_last)
         grown, self._grown = self._grown, asyncio.Event()
         grown.set()
@@ -54,9 +65,15 @@ class _Tail:
 
 
 class LogFeed:
-    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        notifier: Notifier,
+        encode: Encoder = _no_encoding,
+    ) -> None:
         self._uow_factory = uow_factory
         self._notifier = notifier
+        self._encode = encode
         self._tails: dict[str, _Tail] = {}
 
     @property
@@ -64,22 +81,33 @@ class LogFeed:
         return len(self._tails)
 
     async def stream(self, run_id: str, after_seq: int = 0) -> AsyncIterator[RunEvent]:
+        async for batch in self.batches(run_id, after_seq):
+            for event, _ in batch:
+                yield event
+
+    async def batches(self, run_id: str, after_seq: int = 0) -> AsyncIterator[Batch]:
+        """Every event after ``after_seq`` with its encoding, as much as is there each time."""
         tail = self._tails.get(run_id)
         if tail is None:
-            tail = self._tails[run_id] = _Tail(run_id)
+            tail = self._tails[run_id] = _Tail(run_id, self._encode)
             tail.task = asyncio.create_task(self._follow(tail), name=f"tail-{run_id}")
         tail.readers += 1
         try:
             index = 0
             while True:
                 grown = tail.waiter()
+                batch: Batch = []
                 while index < len(tail.events):
                     event = tail.events[index]
-                    index += 1
                     if event.seq > after_seq:
-                        yield event
-                        if event.is_last:
-                            return
+                        batch.append((event, tail.encoded[index]))
+                    index += 1
+                    if event.is_last:
+                        break
+                if batch:
+                    yield batch
+                    if batch[-1][0].is_last:
+                        return
                 if tail.failure is not None:
                     raise tail.failure
                 if tail.ended:
