@@ -52,6 +52,8 @@ def serve(
         settings.port = port
     if settings.is_sqlite:
         upgrade(settings.database_url)
+    # The health check reads the schema revision on every call; keep that out of the log.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         container = bootstrap(settings)
     except DomainError as exc:  # a model that is configured but cannot be used
