@@ -403,8 +403,10 @@ QUESTIONS = [
 ]
 
 
-async def answer_latency(db_url: str, corpus: Path, repeats: int) -> dict[str, Any]:
-    """Post → ``final`` wall time for real questions with the offline extractive answerer."""
+async def answer_latency(
+    db_url: str, corpus: Path, repeats: int, questions: list[str] = QUESTIONS
+) -> dict[str, Any]:
+    """Post → ``final`` wall time for real questions through the configured answerer."""
     served = Served(db_url, delay_ms=0, workdir=corpus, pipeline="rag")
     try:
         await served.ready()
@@ -412,7 +414,7 @@ async def answer_latency(db_url: str, corpus: Path, repeats: int) -> dict[str, A
         async with httpx.AsyncClient(base_url=served.base, timeout=60) as client:
             user = (await client.post("/api/users", json={"name": uuid.uuid4().hex})).json()
             for _ in range(repeats):
-                for question in QUESTIONS:
+                for question in questions:
                     thread = (
                         await client.post("/api/threads", json={"user_id": user["user_id"]})
                     ).json()["thread_id"]
@@ -482,7 +484,29 @@ if __name__ == "__main__":
         default=ROOT / "data",
         help="a data dir with cvs/ and index/ for the post-to-final measurement",
     )
+    parser.add_argument(
+        "--local-model",
+        type=Path,
+        help="only measure post → final with the `local` provider on this GGUF file",
+    )
     args = parser.parse_args()
+    if args.local_model:
+        os.environ.update(
+            CVCHAT_ANSWER__PROVIDER="local",
+            CVCHAT_ANSWER__MODEL=str(args.local_model),
+            CVCHAT_ANSWER__MAX_TOKENS="128",
+        )
+
+        async def local_only() -> dict[str, Any]:
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{tmp}/local.db"
+                await asyncio.to_thread(upgrade, url)
+                figures = await answer_latency(url, args.corpus.resolve(), 1, QUESTIONS[:3])
+                return {"local_post_to_final": figures}
+
+        result = asyncio.run(local_only())
+        print(json.dumps(result, indent=2))
+        raise SystemExit(0)
     out = asyncio.run(main(args.quick, args.corpus.resolve()))
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)

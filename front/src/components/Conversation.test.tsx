@@ -34,6 +34,26 @@ const question: Message = {
 };
 
 describe("Conversation", () => {
+  it("keeps the first message of a thread it created, whatever a racing load returns", async () => {
+    const calls = routes({
+      "POST /api/threads": () => jsonResponse({ thread_id: T, user_id: user.user_id, created_at: "" }, 201),
+      // A load of the new thread would find it still empty (the post has not committed).
+      [`GET /api/threads/${T}`]: () => jsonResponse({ thread_id: T, user_id: user.user_id, messages: [] }),
+      [`POST /api/threads/${T}/messages`]: () =>
+        jsonResponse({ run_id: R, thread_id: T, message_id: "m1", status: "queued" }, 202),
+      [`GET /api/runs/${R}/events`]: () => sseResponse(finishedRun(["You asked:", " Rust"]).map(frame)),
+    });
+    const view = (threadId: string | null) => (
+      <Conversation user={user} threadId={threadId} onThreadCreated={(id) => rerender(view(id))} onActivity={vi.fn()} />
+    );
+    const { rerender } = render(view(null));
+    await userEvent.type(screen.getByLabelText("Ask about the CVs"), "Who knows Rust?{Enter}");
+    expect(await screen.findByText("Who knows Rust?")).toBeInTheDocument();
+    expect(await screen.findByText(/You asked: Rust/)).toBeInTheDocument();
+    expect(screen.getByText("Who knows Rust?")).toBeInTheDocument();
+    expect(calls).not.toContain(`GET /api/threads/${T}`);
+  });
+
   it("re-attaches to a run still in flight when the thread is opened", async () => {
     routes({
       [`GET /api/threads/${T}`]: () => jsonResponse({ thread_id: T, user_id: user.user_id, messages: [question] }),

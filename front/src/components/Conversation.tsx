@@ -97,10 +97,13 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
   const [sendError, setSendError] = useState<string | null>(null);
   const [finishedRuns, setFinishedRuns] = useState<ReadonlySet<string>>(new Set());
   const threadId = useRef(initialThreadId);
+  // A thread this view created itself: its messages are already here, and a load racing
+  // the first post could replace them with the empty thread.
+  const createdHere = useRef<string | null>(null);
   const { scroller, content, pin } = useStickToBottom();
 
   useEffect(() => {
-    if (initialThreadId === null) return;
+    if (initialThreadId === null || initialThreadId === createdHere.current) return;
     let cancelled = false;
     api.getThread(initialThreadId).then(
       (thread) => {
@@ -143,6 +146,7 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
       if (id === null) {
         id = (await api.createThread(user.user_id)).thread_id;
         threadId.current = id;
+        createdHere.current = id;
         onThreadCreated(id);
       }
       const posted = await api.postMessage(id, text);
