@@ -44,7 +44,9 @@ describe("Conversation", () => {
       [`GET /api/runs/${R}/events`]: () => sseResponse(finishedRun(["You asked:", " Rust"]).map(frame)),
     });
     const view = (threadId: string | null) => (
-      <Conversation user={user} threadId={threadId} onThreadCreated={(id) => rerender(view(id))} onActivity={vi.fn()} />
+      <Conversation user={user} threadId={threadId} onThreadCreated={(id) => {
+        rerender(view(id));
+      }} onActivity={vi.fn()} />
     );
     const { rerender } = render(view(null));
     await userEvent.type(screen.getByLabelText("Ask about the CVs"), "Who knows Rust?{Enter}");
