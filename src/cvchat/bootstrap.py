@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -51,7 +51,6 @@ class Container:
     feed: LogFeed
     pipeline: AnswerPipeline
     index_store: Any | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
         if self.index_store is not None:
@@ -86,7 +85,6 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
         ExecutionSettings(
             batch_s=settings.token_batch_ms / 1000,
             batch_size=settings.token_batch_size,
-            history_turns=settings.history_turns,
         ),
     )
     executor = InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)

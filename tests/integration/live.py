@@ -30,10 +30,6 @@ class LiveServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def app_state(self) -> Any:
-        return self._server.config.loaded_app.app.state if self._server.started else None
-
     async def start(self) -> LiveServer:
         self._server.capture_signals = _no_signals  # type: ignore[method-assign]
         self._task = asyncio.create_task(self._server.serve())

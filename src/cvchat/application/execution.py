@@ -45,7 +45,6 @@ class RunStopped(Exception):
 class ExecutionSettings:
     batch_s: float = 0.020
     batch_size: int = 64
-    history_turns: int = 6
 
 
 class RunLog:
@@ -178,9 +177,8 @@ class RunExecution:
                 question = message.content
                 break
             history.append(message)
-        turns = self._settings.history_turns
-        kept = history[-2 * turns :] if turns > 0 else []
-        return AnswerRequest(run.run_id, run.thread_id, question, tuple(kept))
+        # The pipeline keeps the last N turns it was configured for (0 = none).
+        return AnswerRequest(run.run_id, run.thread_id, question, tuple(history))
 
     async def _work(self, run: Run) -> None:
         log_ = RunLog(self._uow_factory, self._notifier, run)

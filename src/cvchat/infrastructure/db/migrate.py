@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from cvchat.infrastructure.db.engine import sqlite_path
 
@@ -29,16 +28,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+@cache
 def head_revision(url: str) -> str | None:
+    """The newest migration shipped with this code (read once: the health check asks often)."""
     return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-
-
-async def current_revision(url: str) -> str | None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            return await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
-    finally:
-        await engine.dispose()
