@@ -13,7 +13,7 @@ export CVCHAT_RAG__EMBEDDING_MODEL ?= offline-minilm
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install install-test system system-test front data dataset index lint typecheck test-python test-front bench clean
+.PHONY: run test install install-test system system-test front data dataset index lint typecheck test-python test-front bench clean up down
 
 run: install system front data
 	$(BIN)/cvchat serve
@@ -34,7 +34,8 @@ $(STAMP): pyproject.toml
 install-test: $(TEST_STAMP)
 
 $(TEST_STAMP): $(STAMP) pyproject.toml
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[dev,local]'
+	# A portable llama.cpp build: -march=native code has died with SIGILL on these machines.
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[dev,local]'
 	touch $@
 
 system:
@@ -93,3 +94,15 @@ bench: install
 
 clean:
 	rm -rf $(VENV) front/node_modules front/dist
+
+# The production stack (docker-compose.yml): PostgreSQL, migrate, index, API, workers.
+# The demo corpus is generated into data/cvs first when that folder is empty.
+up:
+	mkdir -p data/cvs
+	@if [ -z "$$(ls -A data/cvs)" ]; then \
+		CVCHAT_UID=$$(id -u) CVCHAT_GID=$$(id -g) docker compose --profile demo run --rm --build dataset; \
+	fi
+	docker compose up -d --build
+
+down:
+	docker compose down

@@ -62,15 +62,30 @@ const uniqueName = (prefix) => `${prefix} ${process.pid}-${(counter += 1)}`;
 
 // ---------------------------------------------------------------- page helpers
 
-async function openPage(ctx, server, { viewport = { width: 1280, height: 820 }, allowErrors = [], context } = {}) {
-  const page = await (context ?? ctx.browser).newPage();
-  await page.setViewportSize(viewport);
+/**
+ * Records a page's console errors, uncaught exceptions and Content-Security-Policy violations:
+ * the runner fails a test that leaves any (the client must run under the server's CSP as is).
+ */
+async function watchPage(ctx, page, allowErrors = []) {
   const errors = [];
   page.on("console", (msg) => {
     if (msg.type() === "error" && !allowErrors.some((re) => re.test(msg.text()))) errors.push(msg.text());
   });
   page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+  await page.exposeFunction("__e2eCspViolation", (text) => errors.push(`CSP violation: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__e2eCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline code"} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   ctx.pages.push({ page, errors });
+  return errors;
+}
+
+async function openPage(ctx, server, { viewport = { width: 1280, height: 820 }, allowErrors = [], context } = {}) {
+  const page = await (context ?? ctx.browser).newPage();
+  await page.setViewportSize(viewport);
+  await watchPage(ctx, page, allowErrors);
   await page.goto(server.base);
   return page;
 }
@@ -123,7 +138,8 @@ async function shot(page, name) {
 // ---------------------------------------------------------------- tests
 
 const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
+/** `server`: which `cvchat serve` the test needs, "none" (auth mode none) or "token". */
+const test = (name, fn, { server = "none" } = {}) => tests.push({ name, fn, server });
 
 test("create a user, ask a question, see the streamed answer", async (ctx, server) => {
   const page = await openPage(ctx, server);
@@ -284,9 +300,7 @@ test("reload mid-run (and a second tab) re-attach to the run", async (ctx, serve
   expect(new URL(threadUrl).searchParams.get("thread"), "the URL should name the thread");
 
   const other = await ctx.browser.newPage();
-  const otherErrors = [];
-  other.on("console", (m) => m.type() === "error" && otherErrors.push(m.text()));
-  ctx.pages.push({ page: other, errors: otherErrors });
+  await watchPage(ctx, other);
   await other.goto(threadUrl);
 
   await page.reload();
@@ -382,6 +396,103 @@ test("sources: cards open the CV's PDF at the cited page", async (ctx, server) =
   }
 });
 
+// ---------------------------------------------------------------- token mode
+
+// Chrome logs each 4xx answer to fetch; in token mode a 401 is how the page learns it is signed out.
+const SIGNED_OUT_401 = /status of 401 \(Unauthorized\)/;
+const SESSION_COOKIE = "cvchat_session";
+
+async function signInWithToken(page, token) {
+  await page.getByRole("heading", { name: "Sign in to cvchat" }).waitFor();
+  await page.getByLabel("Access token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Ask about the CVs").waitFor();
+}
+
+async function sessionCookie(page) {
+  return (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE) ?? null;
+}
+
+test(
+  "token mode: sign in with a token, ask, reload still signed in, sign out",
+  async (ctx, server) => {
+    const name = uniqueName("Token user");
+    const token = await server.createUser(name);
+    expect(token.length >= 20 && !/\s/.test(token), `cvchat users create printed ${JSON.stringify(token)}`);
+    const page = await openPage(ctx, server, { allowErrors: [SIGNED_OUT_401] });
+    const csp = (await fetch(server.base)).headers.get("content-security-policy");
+
+    // A wrong token is refused with a message and leaves no session.
+    await page.getByLabel("Access token").fill(`${token.slice(0, -4)}xxxx`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "This token is not valid" }).waitFor();
+    expectEqual(await sessionCookie(page), null, "session cookie after a wrong token");
+    await shot(page, "token-sign-in");
+
+    await signInWithToken(page, token);
+    await page.getByText(name).first().waitFor();
+    // The session is an HttpOnly, SameSite=Strict cookie that is not the token; the page keeps nothing.
+    const cookie = await sessionCookie(page);
+    expect(cookie, "no session cookie after sign-in");
+    expect(cookie.httpOnly, "the session cookie must be HttpOnly");
+    expectEqual(cookie.sameSite, "Strict", "the session cookie's SameSite");
+    expect(cookie.value !== token && !cookie.value.includes(token), "the cookie carries the token");
+    const visible = await page.evaluate(() => ({
+      cookie: document.cookie,
+      local: JSON.stringify({ ...window.localStorage }),
+      session: JSON.stringify({ ...window.sessionStorage }),
+      url: window.location.href,
+    }));
+    expect(!visible.cookie.includes(SESSION_COOKIE) && !visible.cookie.includes(cookie.value), `document.cookie exposes the session: ${visible.cookie}`);
+    for (const [where, text] of Object.entries(visible)) expect(!text.includes(token), `the token is in ${where}`);
+
+    // The answer streams over the cookie-authenticated event stream.
+    const question = "Who has led a Kubernetes migration and speaks Spanish?";
+    await ask(page, question);
+    await waitStatus(page, "done");
+    if (server.pipeline === "echo") expectEqual(await answerText(page), echoAnswer(question), "answer");
+    await page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: question }).waitFor();
+    ctx.screenshots.set("token-signed-in", await shot(page, "token-signed-in"));
+
+    // A reload keeps the session (the cookie) and the conversation.
+    await page.reload();
+    await waitStatus(page, "done");
+    if (server.pipeline === "echo") expectEqual(await answerText(page), echoAnswer(question), "answer after reload");
+    await page.getByText(name).first().waitFor();
+
+    // Sign out: back to the form, the cookie gone, and the old session refused by the server.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to cvchat" }).waitFor();
+    expectEqual(await sessionCookie(page), null, "session cookie after sign-out");
+    const replay = await fetch(`${server.base}/api/session`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie.value}` } });
+    expectEqual(replay.status, 401, "the signed-out session replayed");
+    await page.reload();
+    await page.getByRole("heading", { name: "Sign in to cvchat" }).waitFor();
+    if (csp !== null) expect(/script-src/.test(csp) || /default-src/.test(csp), `CSP without a script policy: ${csp}`);
+    ctx.notes.push(csp ? `CSP enforced: ${csp}` : "no Content-Security-Policy header on the page");
+  },
+  { server: "token" },
+);
+
+test(
+  "token mode: a session that ends mid-use returns to the sign-in form",
+  async (ctx, server) => {
+    const token = await server.createUser(uniqueName("Expiring"));
+    const page = await openPage(ctx, server, { allowErrors: [SIGNED_OUT_401] });
+    await signInWithToken(page, token);
+    // The server forgets the session (as when it expires or is deleted elsewhere).
+    await page.context().clearCookies();
+    const box = page.getByLabel("Ask about the CVs");
+    await box.fill("Is anyone still listening?");
+    await box.press("Enter");
+    await page.getByRole("heading", { name: "Sign in to cvchat" }).waitFor();
+    await page.getByText("Your session has ended").waitFor();
+    // Signing in again picks up where the person was.
+    await signInWithToken(page, token);
+  },
+  { server: "token" },
+);
+
 // ---------------------------------------------------------------- runner
 
 async function main() {
@@ -394,7 +505,15 @@ async function main() {
     process.exit(2);
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startServer({ repoRoot: REPO, frontDist: DIST, artifacts: ARTIFACTS, echoDelayMs: ECHO_DELAY_MS });
+  // One server per auth mode, started when the first test that needs it runs.
+  const servers = new Map();
+  const serverFor = async (authMode) => {
+    if (!servers.has(authMode)) {
+      servers.set(authMode, await startServer({ repoRoot: REPO, frontDist: DIST, artifacts: ARTIFACTS, echoDelayMs: ECHO_DELAY_MS, authMode }));
+    }
+    return servers.get(authMode);
+  };
+  const notes = [];
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -405,13 +524,15 @@ async function main() {
   let failed = 0;
   let skipped = 0;
   try {
-    for (const { name, fn } of tests) {
+    for (const { name, fn, server: authMode } of tests) {
       if (grep && !grep.test(name)) continue;
+      const server = await serverFor(authMode);
       const contexts = [await browser.newContext()];
       const ctx = {
         browser: contexts[0],
         pages: [],
         screenshots,
+        notes,
         async newContext() {
           contexts.push(await browser.newContext());
           return contexts.at(-1);
@@ -446,8 +567,9 @@ async function main() {
     }
   } finally {
     await browser.close();
-    await server.stop();
+    for (const server of servers.values()) await server.stop();
   }
+  for (const note of new Set(notes)) console.log(`note: ${note}`);
   if (updateDocs) {
     mkdirSync(DOCS_UI, { recursive: true });
     for (const [name, file] of screenshots) {

@@ -2,8 +2,10 @@
  * Starts the real `cvchat serve` for the browser tests: a free port, a throwaway SQLite
  * database, the built client from front/dist. The answer path is the echo pipeline unless
  * E2E_PIPELINE says otherwise (with `rag`, CVCHAT_DATA_DIR must hold a built index).
+ * `authMode: "token"` serves in token mode; `createUser(name)` then makes a user with the real
+ * `cvchat users create` and returns the access token it prints.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -38,11 +40,11 @@ async function waitHealthy(base, child, logFile, timeoutMs) {
   throw new Error(`cvchat serve did not become healthy in ${timeoutMs} ms:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
 }
 
-export async function startServer({ repoRoot, frontDist, artifacts, echoDelayMs }) {
+export async function startServer({ repoRoot, frontDist, artifacts, echoDelayMs, authMode = "none" }) {
   const cvchat = process.env.CVCHAT_BIN ?? path.join(repoRoot, ".venv/bin/cvchat");
   const tmp = mkdtempSync(path.join(tmpdir(), "cvchat-e2e-"));
   const port = await freePort();
-  const logFile = path.join(artifacts, "server.log");
+  const logFile = path.join(artifacts, authMode === "none" ? "server.log" : `server-${authMode}.log`);
   const log = openSync(logFile, "w");
   const pipeline = process.env.E2E_PIPELINE ?? "echo";
   const env = {
@@ -51,6 +53,7 @@ export async function startServer({ repoRoot, frontDist, artifacts, echoDelayMs 
     CVCHAT_PIPELINE: pipeline,
     CVCHAT_ECHO_DELAY_MS: String(echoDelayMs),
     CVCHAT_FRONT_DIST: frontDist,
+    CVCHAT_AUTH__MODE: authMode,
   };
   if (pipeline === "echo" && !process.env.CVCHAT_DATA_DIR) env.CVCHAT_DATA_DIR = path.join(tmp, "data");
   const child = spawn(cvchat, ["serve", "--port", String(port)], {
@@ -69,6 +72,16 @@ export async function startServer({ repoRoot, frontDist, artifacts, echoDelayMs 
   return {
     base,
     pipeline,
+    authMode,
+    /** A new user and their personal access token, made by the real CLI. */
+    createUser(name) {
+      return new Promise((resolve, reject) => {
+        execFile(cvchat, ["users", "create", name], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
+          if (error) reject(new Error(`cvchat users create failed: ${stderr || error.message}`));
+          else resolve(stdout.trim());
+        });
+      });
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));

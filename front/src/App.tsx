@@ -1,15 +1,83 @@
-/** Layout and navigation: who is signed in, which thread is open, the sidebar drawer on phones. */
+/**
+ * Layout and navigation: who is signed in, which thread is open, the sidebar drawer on phones.
+ *
+ * `GET /api/session` decides the entry: in auth mode none the name gate (a name kept in this
+ * browser); in token mode the sign-in form, and back to it on sign-out or on any 401.
+ */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError } from "./api/client";
-import type { ThreadSummary, User } from "./api/types";
+import type { Identity, ThreadSummary, User } from "./api/types";
 import { Conversation } from "./components/Conversation";
 import { NameGate } from "./components/NameGate";
 import { Sidebar } from "./components/Sidebar";
+import { SignIn } from "./components/SignIn";
 import { pushThread, threadFromUrl } from "./lib/location";
 import { loadUser, saveUser } from "./lib/session";
+import { useAuth } from "./lib/useAuth";
 
 export function App() {
+  const { state, signIn, signOut, recheck } = useAuth();
+  switch (state.kind) {
+    case "checking":
+      return (
+        <main className="flex min-h-dvh items-center justify-center">
+          <p role="status" className="text-sm text-slate-500">
+            Loading…
+          </p>
+        </main>
+      );
+    case "unreachable":
+      return (
+        <main className="flex min-h-dvh flex-col items-center justify-center gap-3 px-4">
+          <p role="alert" className="text-sm text-red-700">
+            {state.message}
+          </p>
+          <button
+            type="button"
+            onClick={recheck}
+            className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          >
+            Try again
+          </button>
+        </main>
+      );
+    case "signed-out":
+      return <SignIn onSignIn={signIn} notice={state.notice} />;
+    case "signed-in":
+      return <Chat key={state.user.user_id} user={state.user} signOutLabel="Sign out" onSignOut={() => void signOut()} />;
+    case "open":
+      return <OpenChat />;
+  }
+}
+
+/** Auth mode none: a name kept in this browser, as cvchat always worked without accounts. */
+function OpenChat() {
   const [user, setUser] = useState<User | null>(loadUser);
+  const choose = useCallback((next: User | null) => {
+    saveUser(next);
+    setUser(next);
+  }, []);
+  if (!user) return <NameGate onUser={choose} />;
+  return (
+    <Chat
+      key={user.user_id}
+      user={user}
+      signOutLabel="Switch user"
+      onSignOut={() => {
+        choose(null);
+      }}
+    />
+  );
+}
+
+interface ChatProps {
+  user: Identity;
+  signOutLabel: string;
+  /** Also called when the server no longer knows the user. */
+  onSignOut: () => void;
+}
+
+function Chat({ user, signOutLabel, onSignOut }: ChatProps) {
   const [threadId, setThreadId] = useState<string | null>(threadFromUrl);
   // Changes only on navigation, so a thread created by the open conversation keeps its state.
   const [viewKey, setViewKey] = useState(0);
@@ -18,18 +86,17 @@ export function App() {
   const drawer = useRef<HTMLElement>(null);
   const menuButton = useRef<HTMLButtonElement>(null);
 
-  const signIn = useCallback((next: User | null) => {
-    saveUser(next);
-    setUser(next);
-    setThreads([]);
-  }, []);
+  // The latest callback, without making the thread list reload when a parent re-renders.
+  const signOutRef = useRef(onSignOut);
+  useEffect(() => {
+    signOutRef.current = onSignOut;
+  }, [onSignOut]);
 
   const refreshThreads = useCallback(() => {
-    if (!user) return;
     api.listThreads(user.user_id).then(setThreads, (error: unknown) => {
-      if (error instanceof ApiError && error.status === 404) signIn(null);
+      if (error instanceof ApiError && error.status === 404) signOutRef.current();
     });
-  }, [user, signIn]);
+  }, [user]);
 
   useEffect(refreshThreads, [refreshThreads]);
 
@@ -77,8 +144,6 @@ export function App() {
     setThreadId(created);
   }, []);
 
-  if (!user) return <NameGate onUser={signIn} />;
-
   const title = threads.find((t) => t.thread_id === threadId)?.title ?? (threadId ? "Conversation" : "New chat");
   const sidebar = (
     <Sidebar
@@ -89,9 +154,10 @@ export function App() {
       onNew={() => {
         open(null);
       }}
+      signOutLabel={signOutLabel}
       onSignOut={() => {
         open(null);
-        signIn(null);
+        onSignOut();
       }}
     />
   );

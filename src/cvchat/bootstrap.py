@@ -4,32 +4,44 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cvchat.application.execution import ExecutionSettings, RunExecution
 from cvchat.application.streaming import LogFeed, run_progress
+from cvchat.domain.access import Authenticator
+from cvchat.domain.errors import DomainError
 from cvchat.domain.ports import AnswerPipeline
+from cvchat.infrastructure.auth import LocalAuthenticator, TokenAuthenticator
 from cvchat.infrastructure.db.engine import Database, asyncpg_dsn, create_database
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
 from cvchat.infrastructure.executor.inprocess import InProcessExecutor
 from cvchat.infrastructure.notify.local import InProcessNotifier
 from cvchat.infrastructure.notify.postgres import PostgresNotifier
+from cvchat.infrastructure.observability.metrics import PrometheusTelemetry
+from cvchat.infrastructure.observability.run_stats import read_run_stats
 from cvchat.settings import Settings
 from cvchat.web.sse import encode_event
+
+if TYPE_CHECKING:
+    from cvchat.infrastructure.executor.queue import QueueExecutor
 
 log = logging.getLogger(__name__)
 
 
-def build_pipeline(settings: Settings, index_store: Any | None) -> AnswerPipeline:
+def build_pipeline(
+    settings: Settings, index_store: Any | None, telemetry: PrometheusTelemetry | None = None
+) -> AnswerPipeline:
     if settings.pipeline == "echo":
         from cvchat.infrastructure.pipelines.echo import EchoPipeline
 
-        return EchoPipeline(delay_s=settings.echo_delay_ms / 1000)
+        return EchoPipeline(
+            delay_s=settings.echo_delay_ms / 1000, retrieve_s=settings.echo_retrieve_ms / 1000
+        )
     from cvchat.infrastructure.pipelines.rag import build_rag_pipeline
 
-    return build_rag_pipeline(settings, index_store)
+    return build_rag_pipeline(settings, index_store, telemetry)
 
 
 def build_index_store(settings: Settings) -> Any | None:
@@ -41,18 +53,59 @@ def build_index_store(settings: Settings) -> Any | None:
     return IndexStore(settings)
 
 
+def build_authenticator(settings: Settings, uow_factory: SqlUnitOfWorkFactory) -> Authenticator:
+    """Auth mode ``none``: the local user; ``token``: personal access tokens and sessions."""
+    if settings.auth.mode == "none":
+        return LocalAuthenticator()
+    from cvchat.infrastructure.auth.hashing import Argon2SecretHasher
+
+    return TokenAuthenticator(uow_factory, Argon2SecretHasher(), settings.auth.token_cache_s)
+
+
+def build_executor(
+    settings: Settings,
+    db: Database,
+    uow_factory: SqlUnitOfWorkFactory,
+    notifier: InProcessNotifier | PostgresNotifier,
+    execution: RunExecution,
+) -> InProcessExecutor | QueueExecutor:
+    """``inprocess`` (embedded default) or ``queue`` (PostgreSQL job queue + workers)."""
+    if settings.executor == "queue":
+        from cvchat.infrastructure.executor.queue import (
+            NEEDS_POSTGRES,
+            QueueExecutor,
+            build_queue_app,
+        )
+
+        if db.is_sqlite:
+            raise DomainError(NEEDS_POSTGRES)
+        return QueueExecutor(
+            # Jobs fetched and finished, one LISTEN connection, deferrals: a small pool.
+            build_queue_app(settings.database_url, max_pool=settings.worker.concurrency + 3),
+            uow_factory,
+            notifier,
+            lease_s=settings.run_lease_s,
+            max_attempts=settings.worker.max_attempts,
+        )
+    return InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)
+
+
 @dataclass
 class Container:
     settings: Settings
     db: Database
     uow_factory: SqlUnitOfWorkFactory
     notifier: InProcessNotifier | PostgresNotifier
-    executor: InProcessExecutor
+    executor: InProcessExecutor | QueueExecutor
     feed: LogFeed
     pipeline: AnswerPipeline
     index_store: Any | None = None
+    authenticator: Authenticator = field(default_factory=LocalAuthenticator)
+    telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
+    execution: RunExecution | None = None  # what `cvchat worker` runs its jobs with
 
     async def start(self) -> None:
+        self.telemetry.watch_runs(partial(read_run_stats, self.db), asyncio.get_running_loop())
         if self.index_store is not None:
             # Load the model and the index now, not during the first question.
             await asyncio.to_thread(self.index_store.warm_up)
@@ -76,8 +129,9 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
             asyncpg_dsn(settings.database_url), probe=probe, probe_s=settings.stream_recheck_s
         )
     )
+    telemetry = PrometheusTelemetry()
     index_store = build_index_store(settings) if pipeline is None else None
-    pipeline = pipeline or build_pipeline(settings, index_store)
+    pipeline = pipeline or build_pipeline(settings, index_store, telemetry)
     execution = RunExecution(
         uow_factory,
         notifier,
@@ -85,8 +139,16 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
         ExecutionSettings(
             batch_s=settings.token_batch_ms / 1000,
             batch_size=settings.token_batch_size,
+            token_budget=settings.limits.run_token_budget,
         ),
+        telemetry,
     )
-    executor = InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)
-    feed = LogFeed(uow_factory, notifier, encode_event)
-    return Container(settings, db, uow_factory, notifier, executor, feed, pipeline, index_store)
+    executor = build_executor(settings, db, uow_factory, notifier, execution)
+    feed = LogFeed(uow_factory, notifier, encode_event, telemetry)
+    container = Container(
+        settings, db, uow_factory, notifier, executor, feed, pipeline, index_store
+    )
+    container.authenticator = build_authenticator(settings, uow_factory)
+    container.telemetry = telemetry
+    container.execution = execution
+    return container

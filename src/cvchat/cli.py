@@ -13,9 +13,10 @@ app = typer.Typer(help="cvchat: chat with a corpus of CVs.", no_args_is_help=Tru
 
 
 def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    """Every log line of the process through structlog (CVCHAT_LOG_FORMAT=console|json)."""
+    from cvchat.infrastructure.observability.logging import configure_logging
+
+    configure_logging(get_settings().log_format, level)
 
 
 @app.command()
@@ -25,6 +26,12 @@ def migrate() -> None:
 
     settings = get_settings()
     upgrade(settings.database_url)
+    if not settings.is_sqlite:
+        from cvchat.infrastructure.executor.queue_schema import apply_queue_schema
+
+        applied = apply_queue_schema(settings.database_url)
+        if applied:
+            typer.echo(f"job queue schema: applied {', '.join(applied)}")
     typer.echo("database is at the newest schema")
 
 
@@ -35,6 +42,21 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
     log_level: Annotated[str, typer.Option(help="debug, info, warning, error.")] = "info",
+    allow_public: Annotated[
+        bool,
+        typer.Option(
+            "--allow-public",
+            help="Bind a non-loopback address in auth mode 'none' (anyone reaching it is "
+            "the local user). Also CVCHAT_ALLOW_PUBLIC_BIND=true.",
+        ),
+    ] = False,
+    http: Annotated[
+        str,
+        typer.Option(
+            help="HTTP parser: auto (httptools, fastest), h11 (pure Python; stops reading "
+            "a request head past CVCHAT_LIMITS__MAX_HEADER_BYTES + 16 KiB)."
+        ),
+    ] = "auto",
 ) -> None:
     """Serve the API and the chat client (SQLite is migrated on start)."""
     import uvicorn
@@ -43,6 +65,11 @@ def serve(
     from cvchat.domain.errors import DomainError
     from cvchat.infrastructure.db.migrate import upgrade
     from cvchat.web.app import create_app
+    from cvchat.web.limits import server_head_bound
+
+    if http not in ("auto", "h11", "httptools"):
+        typer.echo(f"--http must be auto, h11 or httptools, not {http!r}", err=True)
+        raise typer.Exit(2)
 
     _logging(log_level)
     settings = get_settings()
@@ -50,6 +77,14 @@ def serve(
         settings.host = host
     if port is not None:
         settings.port = port
+    from cvchat.infrastructure.auth.binding import public_bind_refusal
+
+    refusal = public_bind_refusal(
+        settings.host, settings.auth.mode, allow_public or settings.allow_public_bind
+    )
+    if refusal is not None:
+        typer.echo(refusal, err=True)
+        raise typer.Exit(2)
     if settings.is_sqlite:
         upgrade(settings.database_url)
     # The health check reads the schema revision on every call; keep that out of the log.
@@ -64,7 +99,12 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level=log_level,
+        log_config=None,  # uvicorn's loggers propagate to the structlog handler of _logging
         timeout_graceful_shutdown=5,
+        # The app answers 431 past CVCHAT_LIMITS__MAX_HEADER_BYTES whichever parser runs;
+        # only h11 also stops *reading* an oversized head (httptools buffers it first).
+        http=http,
+        h11_max_incomplete_event_size=server_head_bound(settings.limits.max_header_bytes),
     )
 
 
@@ -84,6 +124,12 @@ def _register_optional() -> None:
         app.command("eval")(eval_)
     except ImportError:
         pass
+    from cvchat.commands.worker import worker
+
+    app.command("worker")(worker)
+    from cvchat.commands.users import users
+
+    app.add_typer(users, name="users")
 
 
 _register_optional()

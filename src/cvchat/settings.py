@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +48,81 @@ class LlmRoleSettings(BaseModel):
     max_retries: int = 3
 
 
+class AuthSettings(BaseModel):
+    """Who may call the API (env prefix ``CVCHAT_AUTH__``).
+
+    ``none``: one local user, for a server bound to loopback (the embedded default).
+    ``token``: every call carries a personal access token or a browser session cookie.
+    """
+
+    mode: Literal["none", "token"] = "none"
+    session_ttl_h: float = 12.0
+    cookie_secure: bool = False  # set true behind HTTPS
+    # How long a verified token secret skips the (slow) password hash; revocation is
+    # still checked on every request, see infrastructure/auth/tokens.py.
+    token_cache_s: float = 300.0
+
+
+class MetricsSettings(BaseModel):
+    """Prometheus metrics (env prefix ``CVCHAT_METRICS__``)."""
+
+    enabled: bool = True  # GET /metrics on every API process
+    # ``cvchat worker`` serves its metrics on this port (``--metrics-port``); none: off.
+    worker_port: int | None = None
+    worker_host: str = "127.0.0.1"  # 0.0.0.0 in a container, to be scraped from outside
+
+
+class WorkerSettings(BaseModel):
+    """``cvchat worker`` processes on the PostgreSQL job queue (env prefix ``CVCHAT_WORKER__``)."""
+
+    concurrency: int = Field(default=4, ge=1)  # runs one worker executes at once
+    # On SIGTERM: how long running runs may take to finish before they are handed back.
+    grace_s: float = Field(default=30.0, ge=0)
+    # Starts of a run whose worker was lost before its first token; then it ends ``error``.
+    max_attempts: int = Field(default=3, ge=1)
+
+
+class LimitSettings(BaseModel):
+    """Abuse limits (env prefix ``CVCHAT_LIMITS__``); each excess answers 429 + Retry-After.
+
+    Rate limits are counted by the ``limits`` library in this process's memory by default:
+    with several API processes each one counts on its own (N processes allow N times the
+    rate) unless ``storage_uri`` names a shared store, e.g. ``redis://127.0.0.1:6379``.
+    Open streams are counted per process; active runs are counted in the database.
+    A value of 0 turns a limit off.
+
+    ``per_user`` says whether the per-user limits (rates, active runs, open streams) apply:
+    by default in auth mode ``token`` (many users share the server) and not in auth mode
+    ``none`` (one local user on a loopback address: there is nobody to protect the server
+    from). Size limits, the idle-stream timeout and the token budget always apply.
+    """
+
+    per_user: bool | None = None  # None: on in auth mode token, off in auth mode none
+    messages_per_minute: int = Field(default=30, ge=0)  # message posts per user
+    streams_per_minute: int = Field(default=120, ge=0)  # stream opens per user
+    # Failed token or cookie checks per client address (any auth mode, any user): each
+    # costs an Argon2 hash, so guessing must not be free. Over it, even a valid credential
+    # from that address waits (429) until the window frees.
+    failed_sign_ins_per_minute: int = Field(default=10, ge=0)
+    strategy: Literal["moving-window", "fixed-window"] = "moving-window"
+    storage_uri: str = "memory://"
+    max_active_runs: int = Field(default=5, ge=0)  # queued + running, per user, all threads
+    max_open_streams: int = Field(default=10, ge=0)  # per user, per API process
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)  # all request headers → 431
+    # A stream with no new event for this long ends; the client resumes with Last-Event-ID.
+    idle_stream_timeout_s: float = Field(default=300.0, gt=0)
+    # A run that streams more tokens ends ``error``, its partial answer kept.
+    run_token_budget: int = Field(default=8192, ge=0)
+
+    def per_user_applies(self, auth_mode: str) -> bool:
+        return self.per_user if self.per_user is not None else auth_mode == "token"
+
+    def active_run_cap(self, auth_mode: str) -> int | None:
+        """The cap on a user's active runs (``None``: none)."""
+        return (self.max_active_runs or None) if self.per_user_applies(auth_mode) else None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -69,10 +144,14 @@ class Settings(BaseSettings):
     # run engine
     pipeline: Literal["rag", "echo"] = "rag"
     echo_delay_ms: float = 2.0
+    echo_retrieve_ms: float = 0.0  # the echo pipeline's retrieval pause (worker tests)
     history_turns: int = 6
     token_batch_ms: float = 20.0
     token_batch_size: int = 64
     run_lease_s: float = 15.0
+    # "queue": API processes only enqueue; `cvchat worker` processes execute (PostgreSQL).
+    executor: Literal["inprocess", "queue"] = "inprocess"
+    worker: WorkerSettings = WorkerSettings()
     stream_recheck_s: float = 5.0
     sse_ping_s: float = 15.0
 
@@ -80,6 +159,30 @@ class Settings(BaseSettings):
     # "auto": the first vendor whose key is in the environment, else the offline answerer.
     answer: LlmRoleSettings = LlmRoleSettings(provider="auto")
     corpus_llm: LlmRoleSettings = LlmRoleSettings()
+
+    # operations: log lines for a terminal (console) or one JSON object per line (json)
+    log_format: Literal["console", "json"] = "console"
+    metrics: MetricsSettings = MetricsSettings()
+
+    auth: AuthSettings = AuthSettings()
+    # Serve on a non-loopback address in auth mode ``none`` anyway (``serve --allow-public``).
+    allow_public_bind: bool = False
+
+    limits: LimitSettings = LimitSettings()
+    # Behind a TLS-terminating proxy: send Strict-Transport-Security (never on plain HTTP).
+    behind_tls: bool = False
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, origins: list[str]) -> list[str]:
+        """The session cookie needs credentialed CORS, which must name its origins."""
+        for origin in origins:
+            if "*" in origin:
+                raise ValueError(
+                    "CVCHAT_CORS_ORIGINS cannot hold a wildcard: list each allowed origin, "
+                    'e.g. ["https://chat.example.com"]'
+                )
+        return origins
 
     @property
     def cvs_dir(self) -> Path:

@@ -7,14 +7,26 @@ from typing import Any
 
 import uvicorn
 
-from cvchat.settings import Settings
+from cvchat.settings import LimitSettings, Settings
 from cvchat.web.app import create_app
 from tests.conftest import free_port
+
+NO_LIMITS = LimitSettings(
+    per_user=False,
+    messages_per_minute=0,
+    streams_per_minute=0,
+    max_active_runs=0,
+    max_open_streams=0,
+    failed_sign_ins_per_minute=0,
+)
 
 
 class LiveServer:
     def __init__(self, **settings: Any) -> None:
         self.port = free_port()
+        # Per-user limits are off unless a test sets them: most tests post far faster
+        # than a person (tests/security/test_limits.py turns them on).
+        settings.setdefault("limits", NO_LIMITS)
         self.settings = Settings(port=self.port, **settings)
         config = uvicorn.Config(
             create_app(self.settings),

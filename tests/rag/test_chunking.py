@@ -96,3 +96,20 @@ def test_every_chunk_of_a_real_pdf_maps_back_to_its_page(
     assert "ITIL 4 Foundation" in certification.text
     assert certification.page == len(pdf.pages)
     assert max(embedder.count([c.text for c in chunks])) <= 128
+
+
+def test_a_pdf_linked_from_outside_the_corpus_is_not_indexed(
+    tmp_path: Path, corpus_pdfs: Path
+) -> None:
+    root = tmp_path / "cvs"
+    (root / "inside").mkdir(parents=True)
+    outside = tmp_path / "secret.pdf"
+    original = next(p for p in sorted(corpus_pdfs.rglob("*.pdf")))
+    outside.write_bytes(original.read_bytes())
+    (root / "inside" / "cv.pdf").write_bytes(original.read_bytes())
+    (root / "leak.pdf").symlink_to(outside)
+    (root / "linked-dir").symlink_to(tmp_path, target_is_directory=True)
+
+    found = discover(root)
+
+    assert [s.file for s in found] == ["inside/cv.pdf"]

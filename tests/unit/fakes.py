@@ -154,6 +154,13 @@ class _Runs:
             if r.thread_id == thread_id and r.status in ACTIVE_STATUSES
         ]
 
+    async def count_active_for_user(self, user_id: str) -> int:
+        return sum(
+            1
+            for r in self.d.runs.values()
+            if r.status in ACTIVE_STATUSES and self.d.threads[r.thread_id].user_id == user_id
+        )
+
     async def claim_next(self, thread_id: str, owner: str) -> Run | None:
         mine = sorted(
             (r for r in self.d.runs.values() if r.thread_id == thread_id),
@@ -166,6 +173,8 @@ class _Runs:
             return None
         run = queued[0]
         run.transition(RunStatus.RUNNING)
+        run.owner = owner
+        run.attempts += 1
         self.d.owners[run.run_id] = (owner, utcnow())
         return copy.copy(run)
 
@@ -178,11 +187,14 @@ class _Runs:
         to: RunStatus | None = None,
         error: str | None = None,
         stale_before: datetime | None = None,
+        owner: str | None = None,
     ) -> int | None:
         run = self.d.runs.get(run_id)
         if run is None or run.status is not expect:
             return None
         if stale_before is not None and self.d.owners[run_id][1] >= stale_before:
+            return None
+        if owner is not None and self.d.owners[run_id][0] != owner:
             return None
         if to is not None and to is not run.status:
             run.transition(to)
@@ -190,6 +202,28 @@ class _Runs:
             run.error = error
         run.last_seq += count
         return run.last_seq
+
+    async def requeue(
+        self,
+        run_id: str,
+        *,
+        last_seq: int,
+        max_attempts: int,
+        stale_before: datetime | None = None,
+        owner: str | None = None,
+    ) -> bool:
+        run = self.d.runs.get(run_id)
+        if run is None or run.status is not RunStatus.RUNNING or run.last_seq != last_seq:
+            return False
+        if run.attempts >= max_attempts:
+            return False
+        if stale_before is not None and self.d.owners[run_id][1] >= stale_before:
+            return False
+        if owner is not None and self.d.owners[run_id][0] != owner:
+            return False
+        run.requeue()
+        del self.d.owners[run_id]
+        return True
 
     async def cancel(self, run_id: str, count: int) -> int | None:
         run = self.d.runs.get(run_id)

@@ -1,7 +1,14 @@
 import pytest
 
 from cvchat.domain.errors import IllegalTransition
-from cvchat.domain.model import TERMINAL_STATUSES, TRANSITIONS, Run, RunStatus, allowed_sources
+from cvchat.domain.model import (
+    RECOVERY_TRANSITIONS,
+    TERMINAL_STATUSES,
+    TRANSITIONS,
+    Run,
+    RunStatus,
+    allowed_sources,
+)
 
 
 def _run(status: RunStatus) -> Run:
@@ -51,3 +58,25 @@ def test_allowed_sources_match_the_table() -> None:
     assert allowed_sources(RunStatus.CANCELED) == {RunStatus.QUEUED, RunStatus.RUNNING}
     assert allowed_sources(RunStatus.DONE) == {RunStatus.RUNNING}
     assert allowed_sources(RunStatus.QUEUED) == frozenset()
+
+
+@pytest.mark.parametrize("status", list(RunStatus))
+def test_requeue_is_the_recovery_only_move_from_running(status: RunStatus) -> None:
+    """running → queued exists only as ``requeue`` (a lost worker's run), never via transition."""
+    run = _run(status)
+    run.owner = "worker-1#1"
+    if status is RunStatus.RUNNING:
+        run.started_at = run.created_at
+        run.requeue()
+        assert run.status is RunStatus.QUEUED
+        assert run.owner is None and run.started_at is None
+        run.transition(RunStatus.RUNNING)  # and it can be claimed again
+    else:
+        with pytest.raises(IllegalTransition):
+            run.requeue()
+        assert run.status is status
+
+
+def test_the_recovery_move_is_not_in_the_normal_table() -> None:
+    assert RunStatus.QUEUED not in TRANSITIONS[RunStatus.RUNNING]
+    assert {RunStatus.RUNNING: frozenset({RunStatus.QUEUED})} == RECOVERY_TRANSITIONS

@@ -1,5 +1,5 @@
 /** Thin typed wrappers over the cvchat HTTP API; errors carry the status and the server's detail. */
-import type { Message, PostedMessage, Run, ThreadDetail, ThreadSummary, User } from "./types";
+import type { Message, PostedMessage, Run, Session, ThreadDetail, ThreadSummary, User } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -31,9 +31,29 @@ function detailOf(body: unknown, fallback: string): string {
   return fallback;
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/**
+ * Subscribes to "the server no longer knows who we are" (a 401 on any call but the session
+ * ones): the app answers by showing the sign-in form. Returns the unsubscribe function.
+ */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => {
+    unauthorizedListeners.delete(listener);
+  };
+}
+
+export function notifyUnauthorized(): void {
+  for (const listener of [...unauthorizedListeners]) listener();
+}
+
+// The session cookie is HttpOnly and same-origin: fetch sends it, scripts never see it.
+async function request<T>(path: string, init?: RequestInit, { quiet401 = false } = {}): Promise<T> {
   const response = await fetch(path, {
     ...init,
+    credentials: "same-origin",
     headers: { Accept: "application/json", ...(init?.body ? { "Content-Type": "application/json" } : {}) },
   });
   const text = await response.text();
@@ -46,6 +66,7 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     }
   }
   if (!response.ok) {
+    if (response.status === 401 && !quiet401) notifyUnauthorized();
     throw new ApiError(response.status, detailOf(body, `${response.status} ${response.statusText}`), body);
   }
   return body as T;
@@ -54,6 +75,11 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 const json = (value: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(value) });
 
 export const api = {
+  /** Who the server takes us for; 401 in token mode when not signed in. */
+  getSession: () => request<Session>("/api/session", undefined, { quiet401: true }),
+  /** Trades a personal access token for an HttpOnly session cookie; 401 for a bad token. */
+  signIn: (token: string) => request<Session>("/api/session", json({ token }), { quiet401: true }),
+  signOut: () => request<null>("/api/session", { method: "DELETE" }, { quiet401: true }),
   createUser: (name: string) => request<User>("/api/users", json({ name })),
   /** Looks a user up by exact name: how "continue as this user" works after a 409. */
   findUser: (name: string) => request<User>(`/api/users?name=${encodeURIComponent(name)}`),

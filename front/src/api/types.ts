@@ -6,6 +6,18 @@ export interface User {
   created_at: string;
 }
 
+/** What the chat needs to know about who is asking. */
+export type Identity = Pick<User, "user_id" | "name">;
+
+export type AuthMode = "none" | "token";
+
+/** `GET /api/session`: the auth mode, and in token mode who is signed in. */
+export interface Session {
+  auth_mode: AuthMode;
+  user_id: string | null;
+  name: string | null;
+}
+
 export interface ThreadSummary {
   thread_id: string;
   title: string | null;

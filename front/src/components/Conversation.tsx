@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { api, ApiError } from "../api/client";
-import type { Message, RunStatus, User } from "../api/types";
+import type { Identity, Message, RunStatus } from "../api/types";
 import { useRun } from "../stream/useRun";
 import { AssistantMessage, type AssistantView } from "./AssistantMessage";
 import { Composer } from "./Composer";
@@ -15,7 +15,7 @@ import { EmptyState } from "./EmptyState";
 import { UserMessage } from "./UserMessage";
 
 interface Props {
-  user: User;
+  user: Identity;
   threadId: string | null;
   onThreadCreated: (threadId: string) => void;
   onActivity: () => void;

@@ -1,16 +1,18 @@
 /** The user's threads, newest activity first, and the way to start a new one. */
-import type { ThreadSummary, User } from "../api/types";
+import type { Identity, ThreadSummary } from "../api/types";
 
 interface Props {
-  user: User;
+  user: Identity;
   threads: readonly ThreadSummary[];
   currentThreadId: string | null;
   onSelect: (threadId: string) => void;
   onNew: () => void;
   onSignOut: () => void;
+  /** "Switch user" without accounts (auth mode none), "Sign out" with tokens. */
+  signOutLabel?: string;
 }
 
-export function Sidebar({ user, threads, currentThreadId, onSelect, onNew, onSignOut }: Props) {
+export function Sidebar({ user, threads, currentThreadId, onSelect, onNew, onSignOut, signOutLabel = "Switch user" }: Props) {
   return (
     <div className="flex h-full flex-col bg-slate-900 text-slate-100">
       <div className="p-3">
@@ -61,7 +63,7 @@ export function Sidebar({ user, threads, currentThreadId, onSelect, onNew, onSig
           onClick={onSignOut}
           className="shrink-0 rounded px-2 py-1 text-xs text-slate-400 hover:bg-slate-800 hover:text-white focus-visible:outline-2 focus-visible:outline-indigo-400"
         >
-          Switch user
+          {signOutLabel}
         </button>
       </div>
     </div>

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { onUnauthorized } from "../api/client";
 import type { RunEvent } from "../api/types";
 import { frame, finishedRun, jsonResponse, sseResponse } from "../test/sse";
 import { type Connection } from "./runReducer";
@@ -71,6 +72,17 @@ describe("followRun", () => {
     const h = harness([jsonResponse({ detail: "no such run" }, 404)]);
     await h.run;
     expect(h.fatal).toEqual(["This run no longer exists."]);
+    expect(h.requests).toHaveLength(1);
+  });
+
+  it("gives up on a 401 and tells the app the session is gone", async () => {
+    const listener = vi.fn();
+    const off = onUnauthorized(listener);
+    const h = harness([jsonResponse({ detail: "sign in" }, 401)]);
+    await h.run;
+    off();
+    expect(h.fatal).toEqual(["You are signed out."]);
+    expect(listener).toHaveBeenCalledTimes(1);
     expect(h.requests).toHaveLength(1);
   });
 

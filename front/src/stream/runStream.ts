@@ -5,6 +5,7 @@
  * last `id:` line seen: a frame cut in half is never counted, so nothing is lost or repeated.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { notifyUnauthorized } from "../api/client";
 import type { RunEvent, RunEventType } from "../api/types";
 import type { Connection } from "./runReducer";
 
@@ -73,11 +74,17 @@ async function readOnce(options: RunStreamOptions, onOpen: () => void): Promise<
   const lastSeq = options.lastSeq();
   const headers: Record<string, string> = { Accept: "text/event-stream" };
   if (lastSeq > 0) headers["Last-Event-ID"] = String(lastSeq);
+  // Same origin: the HttpOnly session cookie rides along, as it would with an EventSource.
   const response = await fetchImpl(`/api/runs/${encodeURIComponent(runId)}/events`, {
     headers,
     signal,
     cache: "no-store",
+    credentials: "same-origin",
   });
+  if (response.status === 401) {
+    notifyUnauthorized();
+    throw new FatalStreamError("You are signed out.");
+  }
   if (response.status === 404 || response.status === 422) {
     throw new FatalStreamError(response.status === 404 ? "This run no longer exists." : "Bad stream request.");
   }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -32,6 +33,7 @@ from cvchat.domain.llm import ChatMessage, GenerationRequest, LlmProvider
 from cvchat.domain.model import Message, Role
 from cvchat.domain.ports import AnswerRequest, Retrieved
 from cvchat.domain.retrieval import CvHit, Retriever
+from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 FollowUpStrategy = Literal["carry", "condense"]
 
@@ -183,9 +185,13 @@ class RagAnswerPipeline:
         follow_up_k: int = 50,
         history_turns: int = 6,
         followup: FollowUpStrategy = "carry",
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self._retriever = retriever
         self._provider = provider
+        self._telemetry = telemetry
+        # The latency label: the adapter's class, or "offline" for the extractive answerer.
+        self._provider_label = type(provider).__name__ if provider is not None else "offline"
         self._top_k = top_k
         self._follow_up_k = follow_up_k
         self._history_turns = history_turns
@@ -201,7 +207,9 @@ class RagAnswerPipeline:
 
     async def retrieve(self, request: AnswerRequest) -> Retrieved:
         resolution = await self.resolve(request)
+        started = time.monotonic()
         hits = await asyncio.to_thread(self._search, resolution)
+        self._telemetry.retrieval_finished(time.monotonic() - started)
         return Retrieved(
             query=resolution.query,
             hits=tuple(hits),
@@ -223,9 +231,17 @@ class RagAnswerPipeline:
                     request.question, numbered, request.history, self._history_turns
                 )
             )
+        started = time.monotonic()
+        first = True
         try:
             async for piece in pieces:
+                if first:
+                    first = False
+                    self._telemetry.llm_first_token(
+                        self._provider_label, time.monotonic() - started
+                    )
                 yield piece
+            self._telemetry.llm_finished(self._provider_label, time.monotonic() - started)
         finally:
             aclose = getattr(pieces, "aclose", None)
             if aclose is not None:

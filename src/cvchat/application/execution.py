@@ -2,8 +2,9 @@
 
 Guarantees:
 - One writer per run: the executor that claimed it. Every write reserves its seqs with a
-  conditional update of the run row (``status = running``), so seqs are 1, 2, 3 … without
-  gaps, and once a cancel (or the sweeper) has ended the run nothing more is written.
+  conditional update of the run row (``status = running`` and ``owner`` = this claim), so
+  seqs are 1, 2, 3 … without gaps, and once a cancel (or the sweeper) has ended or
+  requeued the run nothing more is written by this executor.
 - Tokens are batched: a transaction per ``batch_size`` tokens or ``batch_s`` seconds,
   whichever comes first. The last tokens, ``final``, the assistant message and
   ``state(done)`` are one transaction, and ``final.text`` is the concatenation of the tokens.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,7 @@ from cvchat.domain.ports import (
     Notifier,
     UnitOfWorkFactory,
 )
+from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,14 @@ class RunStopped(Exception):
 class ExecutionSettings:
     batch_s: float = 0.020
     batch_size: int = 64
+    token_budget: int = 0  # token events a run may write; 0: unlimited
+
+
+class OverBudget(DomainError):
+    """The model streamed more tokens than a run may hold; what came before is kept."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(f"the answer exceeded its budget of {budget} tokens")
 
 
 class RunLog:
@@ -57,7 +68,9 @@ class RunLog:
 
     async def append(self, events: Sequence[NewEvent]) -> None:
         async with self._uow_factory() as uow:
-            last = await uow.runs.allocate(self._run.run_id, len(events), expect=RunStatus.RUNNING)
+            last = await uow.runs.allocate(
+                self._run.run_id, len(events), expect=RunStatus.RUNNING, owner=self._run.owner
+            )
             if last is None:
                 raise RunStopped
             await uow.events.append(self._run.run_id, last - len(events) + 1, events)
@@ -76,7 +89,12 @@ class RunLog:
         events = [*events, NewEvent.state(status)]
         async with self._uow_factory() as uow:
             last = await uow.runs.allocate(
-                self._run.run_id, len(events), expect=RunStatus.RUNNING, to=status, error=error
+                self._run.run_id,
+                len(events),
+                expect=RunStatus.RUNNING,
+                to=status,
+                error=error,
+                owner=self._run.owner,
             )
             if last is None:
                 raise RunStopped
@@ -138,13 +156,40 @@ class RunExecution:
         notifier: Notifier,
         pipeline: AnswerPipeline,
         settings: ExecutionSettings,
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self._uow_factory = uow_factory
         self._notifier = notifier
         self._pipeline = pipeline
         self._settings = settings
+        self._telemetry = telemetry
 
     async def __call__(self, run: Run) -> None:
+        started = time.monotonic()
+        log.info("run started", extra={"run_id": run.run_id, "thread_id": run.thread_id})
+        await self._execute(run)
+        await self._report(run, time.monotonic() - started)
+
+    async def _report(self, run: Run, seconds: float) -> None:
+        """The run's outcome as stored (a cancel or the sweeper may have ended it, or handed
+        it back to the queue: ``handed_back``)."""
+        try:
+            async with self._uow_factory(read_only=True) as uow:
+                ended = await uow.runs.get(run.run_id)
+        except Exception as exc:  # measuring must never fail a run that has ended
+            log.warning("run %s: outcome unknown: %s", run.run_id, type(exc).__name__)
+            return
+        terminal = ended is not None and ended.status.terminal
+        outcome = str(ended.status) if ended is not None and terminal else "handed_back"
+        self._telemetry.run_finished(outcome, seconds)
+        log.info(
+            "run ended %s after %.3f s",
+            outcome,
+            seconds,
+            extra={"outcome": outcome, "duration_s": round(seconds, 6)},
+        )
+
+    async def _execute(self, run: Run) -> None:
         async with self._notifier.subscribe(run.run_id) as subscription:
             work = asyncio.create_task(self._work(run), name=f"run-{run.run_id}")
             watch = asyncio.create_task(self._watch(run, subscription))
@@ -164,7 +209,11 @@ class RunExecution:
             if note is None or note.is_resync:
                 async with self._uow_factory(read_only=True) as uow:
                     current = await uow.runs.get(run.run_id)
-                if current is None or current.status is not RunStatus.RUNNING:
+                if (
+                    current is None
+                    or current.status is not RunStatus.RUNNING
+                    or current.owner != run.owner
+                ):
                     return
 
     async def _request(self, run: Run) -> AnswerRequest:
@@ -227,6 +276,13 @@ class RunExecution:
                         item = await asyncio.wait_for(queue.get(), remaining)
                     except TimeoutError:
                         break
+                budget = self._settings.token_budget
+                if budget and len(text) + len(batch) > budget:
+                    # Keep exactly the budget; the finally below stops the generator.
+                    kept = batch[: budget - len(text)]
+                    if kept:
+                        await log_.append([NewEvent.token(t) for t in kept])
+                    raise OverBudget(budget)
                 text.extend(batch)
                 tokens = [NewEvent.token(t) for t in batch]
                 if ended:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cvchat.application.runs import INTERRUPTED, cancel_in
-from cvchat.domain.errors import Conflict, InvalidInput, NotFound
+from cvchat.domain.access import LOCAL, Principal
+from cvchat.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
 from cvchat.domain.events import RunNote
 from cvchat.domain.model import Message, MultitaskStrategy, Role, Run, utcnow
 from cvchat.domain.ports import Executor, Notifier, UnitOfWorkFactory
 
 MAX_CONTENT = 100_000
 TITLE_LENGTH = 80
+ACTIVE_RUNS_RETRY_S = 5  # no finish time is known; a short, honest wait
 
 
 class ContentTooLong(InvalidInput):
@@ -36,6 +38,9 @@ async def post_message(
     thread_id: str,
     content: str,
     strategy: MultitaskStrategy = MultitaskStrategy.ENQUEUE,
+    *,
+    actor: Principal = LOCAL,
+    max_active_runs: int | None = None,
 ) -> Posted:
     """Store the message and queue its run, applying the thread's double-texting strategy.
 
@@ -49,7 +54,7 @@ async def post_message(
     notes: list[RunNote] = []
     async with uow_factory() as uow:
         thread = await uow.threads.get(thread_id, for_update=True)
-        if thread is None:
+        if thread is None or not actor.sees(thread.user_id):
             raise NotFound("unknown thread")
         active = await uow.runs.active_for_thread(thread_id)
         if active and strategy is MultitaskStrategy.REJECT:
@@ -59,6 +64,15 @@ async def post_message(
                 note = await cancel_in(uow, run, INTERRUPTED)
                 if note is not None:
                     notes.append(note)
+        if max_active_runs is not None:
+            # After an interrupt's cancels, so that interrupting never hits the cap.
+            running = await uow.runs.count_active_for_user(thread.user_id)
+            if running >= max_active_runs:
+                raise RateLimited(
+                    f"you have {running} answers queued or running (at most "
+                    f"{max_active_runs}); wait for one to finish or cancel one",
+                    ACTIVE_RUNS_RETRY_S,
+                )
         message = Message(thread_id, Role.USER, content)
         run = Run(thread_id=thread_id, user_message_id=message.message_id)
         message.run_id = run.run_id

@@ -1,20 +1,104 @@
-"""Runs that a dead process left behind.
+"""Runs that a lost executor left behind.
 
-A running run's owner sends heartbeats; a run whose owner has been silent for longer than
-the lease ends ``error`` with its partial log kept, and its streams close. The conditional
-update re-checks the heartbeat, so a run whose owner is alive after all is left alone and
-two sweepers never both end a run.
+A running run's owner sends heartbeats. A run whose owner has been silent for longer than
+the lease is recovered:
+
+- if it has written no token yet and was started fewer than ``max_attempts`` times, it
+  goes back to ``queued`` (the one recovery-only transition, ``Run.requeue``) and its
+  thread is handed to the executor again: the user waits a little, nothing is lost;
+- otherwise it ends ``error`` with its partial log kept, and its streams close.
+
+Why this is safe in every process at once: each recovery is ONE conditional UPDATE of
+the run row that re-checks ``status = running`` and the stale heartbeat (and, for a
+requeue, that ``last_seq`` is still what was looked at). Concurrent sweepers serialize on
+the row lock; PostgreSQL re-evaluates the condition on the row the winner committed, so
+the loser matches nothing and writes nothing. An owner that was slow rather than dead
+cannot write afterwards either: its own writes require ``owner`` = its claim. So no run is
+executed by two executors at once and no run gets two terminal events, without an
+advisory lock (which would serialize sweepers but not protect against a late writer).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cvchat.domain.events import NewEvent, RunNote
-from cvchat.domain.model import Message, Role, RunStatus
+from cvchat.domain.model import Message, Role, Run, RunStatus
 from cvchat.domain.ports import Executor, Notifier, UnitOfWorkFactory
 
 WORKER_LOST = "The server executing this run stopped before it finished. Please ask again."
+
+
+@dataclass
+class Recovered:
+    requeued: list[Run] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+
+
+async def recover_stale_runs(
+    uow_factory: UnitOfWorkFactory,
+    notifier: Notifier,
+    older_than: datetime,
+    *,
+    reason: str = WORKER_LOST,
+    owner: str | None = None,
+    max_attempts: int = 0,
+    resubmit: Callable[[str], Awaitable[None]] | None = None,
+) -> Recovered:
+    """Requeue or end the running runs (of ``owner``) with no heartbeat since ``older_than``.
+
+    ``max_attempts = 0`` never requeues. Requeued runs' threads go to ``resubmit``.
+    """
+    async with uow_factory(read_only=True) as uow:
+        candidates = await uow.runs.stale_running(older_than, owner)
+    result = Recovered()
+    for run_id in candidates:
+        async with uow_factory() as uow:
+            run = await uow.runs.get(run_id)
+            if run is None or run.status is not RunStatus.RUNNING:
+                continue
+            partial = await uow.events.token_text(run_id)
+            if not partial and run.attempts < max_attempts:
+                if await uow.runs.requeue(
+                    run_id,
+                    last_seq=run.last_seq,
+                    max_attempts=max_attempts,
+                    stale_before=older_than,
+                    owner=owner,
+                ):
+                    await uow.commit()
+                    await notifier.publish(RunNote(run_id, run.last_seq, RunStatus.QUEUED))
+                    result.requeued.append(run)
+                    continue
+                # The run moved on meanwhile (a write, a heartbeat, a cancel): look again.
+                run = await uow.runs.get(run_id)
+                if run is None or run.status is not RunStatus.RUNNING:
+                    continue
+                partial = await uow.events.token_text(run_id)
+            last = await uow.runs.allocate(
+                run_id,
+                2,
+                expect=RunStatus.RUNNING,
+                to=RunStatus.ERROR,
+                error=reason,
+                stale_before=older_than,
+                owner=owner,
+            )
+            if last is None:
+                continue
+            await uow.events.append(
+                run_id, last - 1, [NewEvent.error(reason), NewEvent.state(RunStatus.ERROR)]
+            )
+            await uow.messages.add(Message(run.thread_id, Role.ASSISTANT, partial, run_id=run_id))
+            await uow.commit()
+        await notifier.publish(RunNote(run_id, last, RunStatus.ERROR))
+        result.ended.append(run_id)
+    if resubmit is not None:
+        for thread_id in dict.fromkeys(r.thread_id for r in result.requeued):
+            await resubmit(thread_id)
+    return result
 
 
 async def expire_stale_runs(
@@ -24,31 +108,9 @@ async def expire_stale_runs(
     reason: str = WORKER_LOST,
     owner: str | None = None,
 ) -> list[str]:
-    async with uow_factory(read_only=True) as uow:
-        candidates = await uow.runs.stale_running(older_than, owner)
-    expired: list[str] = []
-    for run_id in candidates:
-        async with uow_factory() as uow:
-            run = await uow.runs.get(run_id)
-            last = await uow.runs.allocate(
-                run_id,
-                2,
-                expect=RunStatus.RUNNING,
-                to=RunStatus.ERROR,
-                error=reason,
-                stale_before=older_than,
-            )
-            if run is None or last is None:
-                continue
-            await uow.events.append(
-                run_id, last - 1, [NewEvent.error(reason), NewEvent.state(RunStatus.ERROR)]
-            )
-            partial = await uow.events.token_text(run_id)
-            await uow.messages.add(Message(run.thread_id, Role.ASSISTANT, partial, run_id=run_id))
-            await uow.commit()
-        await notifier.publish(RunNote(run_id, last, RunStatus.ERROR))
-        expired.append(run_id)
-    return expired
+    """End (never requeue) the stale running runs: the in-process executor's recovery."""
+    result = await recover_stale_runs(uow_factory, notifier, older_than, reason=reason, owner=owner)
+    return result.ended
 
 
 async def resubmit_orphaned_queues(uow_factory: UnitOfWorkFactory, executor: Executor) -> int:

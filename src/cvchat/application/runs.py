@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from cvchat.application.streaming import Batch, LogFeed
+from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import Conflict, NotFound
 from cvchat.domain.events import NewEvent, RunNote
 from cvchat.domain.model import Message, Role, Run, RunStatus
@@ -13,12 +16,40 @@ USER_CANCEL = "canceled by the user"
 INTERRUPTED = "interrupted by a newer message"
 
 
-async def get_run(uow_factory: UnitOfWorkFactory, run_id: str) -> Run:
-    async with uow_factory(read_only=True) as uow:
-        run = await uow.runs.get(run_id)
+async def _visible_run(uow: UnitOfWork, run_id: str, actor: Principal) -> Run:
+    """The run, if it exists for ``actor`` (its thread is theirs), else ``NotFound``."""
+    run = await uow.runs.get(run_id)
+    if run is not None and not actor.is_local:
+        thread = await uow.threads.get(run.thread_id)
+        if thread is None or not actor.sees(thread.user_id):
+            run = None
     if run is None:
         raise NotFound("unknown run")
     return run
+
+
+async def get_run(uow_factory: UnitOfWorkFactory, run_id: str, *, actor: Principal = LOCAL) -> Run:
+    async with uow_factory(read_only=True) as uow:
+        return await _visible_run(uow, run_id, actor)
+
+
+@dataclass(frozen=True)
+class RunStream:
+    run: Run  # as it was when the stream opened
+    batches: AsyncIterator[Batch]
+
+
+async def open_run_stream(
+    uow_factory: UnitOfWorkFactory,
+    feed: LogFeed,
+    run_id: str,
+    after_seq: int = 0,
+    *,
+    actor: Principal = LOCAL,
+) -> RunStream:
+    """The run's events after ``after_seq``; ``NotFound`` before anything is sent."""
+    run = await get_run(uow_factory, run_id, actor=actor)
+    return RunStream(run, feed.batches(run_id, after_seq))
 
 
 async def cancel_in(uow: UnitOfWork, run: Run, reason: str) -> RunNote | None:
@@ -47,13 +78,11 @@ class CancelOutcome:
 
 
 async def cancel_run(
-    uow_factory: UnitOfWorkFactory, notifier: Notifier, run_id: str
+    uow_factory: UnitOfWorkFactory, notifier: Notifier, run_id: str, *, actor: Principal = LOCAL
 ) -> CancelOutcome:
     """Cancel a queued or running run; a no-op for a canceled one; a conflict once finished."""
     async with uow_factory() as uow:
-        run = await uow.runs.get(run_id)
-        if run is None:
-            raise NotFound("unknown run")
+        run = await _visible_run(uow, run_id, actor)
         note = await cancel_in(uow, run, USER_CANCEL)
         if note is not None:
             await uow.commit()

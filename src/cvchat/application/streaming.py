@@ -20,7 +20,9 @@ from collections.abc import AsyncIterator, Callable
 
 from cvchat.domain.errors import NotFound
 from cvchat.domain.events import RunEvent, RunNote
+from cvchat.domain.model import utcnow
 from cvchat.domain.ports import Notifier, UnitOfWorkFactory
+from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 PAGE = 500
 Encoder = Callable[[RunEvent], bytes]
@@ -70,10 +72,12 @@ class LogFeed:
         uow_factory: UnitOfWorkFactory,
         notifier: Notifier,
         encode: Encoder = _no_encoding,
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self._uow_factory = uow_factory
         self._notifier = notifier
         self._encode = encode
+        self._telemetry = telemetry
         self._tails: dict[str, _Tail] = {}
 
     @property
@@ -86,12 +90,19 @@ class LogFeed:
                 yield event
 
     async def batches(self, run_id: str, after_seq: int = 0) -> AsyncIterator[Batch]:
-        """Every event after ``after_seq`` with its encoding, as much as is there each time."""
+        """Every event after ``after_seq`` with its encoding, as much as is there each time.
+
+        Delivery latency (stored → handed over, i.e. written: the consumer asks for the next
+        batch only after writing this one) is reported for events stored after the stream
+        opened; older ones are a replay, not a delivery delay.
+        """
+        opened_at = utcnow()
         tail = self._tails.get(run_id)
         if tail is None:
             tail = self._tails[run_id] = _Tail(run_id, self._encode)
             tail.task = asyncio.create_task(self._follow(tail), name=f"tail-{run_id}")
         tail.readers += 1
+        self._telemetry.stream_opened()
         try:
             index = 0
             while True:
@@ -106,6 +117,12 @@ class LogFeed:
                         break
                 if batch:
                     yield batch
+                    now = utcnow()
+                    live = [e.created_at for e, _ in batch if e.created_at >= opened_at]
+                    if live:
+                        self._telemetry.events_delivered(
+                            [(now - at).total_seconds() for at in live]
+                        )
                     if batch[-1][0].is_last:
                         return
                 if tail.failure is not None:
@@ -114,6 +131,7 @@ class LogFeed:
                     return
                 await grown.wait()
         finally:
+            self._telemetry.stream_closed()
             tail.readers -= 1
             if tail.readers == 0 and self._tails.get(run_id) is tail:
                 del self._tails[run_id]

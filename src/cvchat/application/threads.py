@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import NotFound
 from cvchat.domain.model import Message, RunStatus, Thread, conversation_order
 from cvchat.domain.ports import ThreadSummary, UnitOfWorkFactory
 
 
-async def create_thread(uow_factory: UnitOfWorkFactory, user_id: str) -> Thread:
+async def create_thread(
+    uow_factory: UnitOfWorkFactory, user_id: str, *, actor: Principal = LOCAL
+) -> Thread:
     async with uow_factory() as uow:
-        if await uow.users.get(user_id) is None:
+        if not actor.sees(user_id) or await uow.users.get(user_id) is None:
             raise NotFound("unknown user")
         thread = Thread(user_id=user_id)
         await uow.threads.add(thread)
@@ -19,9 +22,11 @@ async def create_thread(uow_factory: UnitOfWorkFactory, user_id: str) -> Thread:
     return thread
 
 
-async def list_threads(uow_factory: UnitOfWorkFactory, user_id: str) -> list[ThreadSummary]:
+async def list_threads(
+    uow_factory: UnitOfWorkFactory, user_id: str, *, actor: Principal = LOCAL
+) -> list[ThreadSummary]:
     async with uow_factory(read_only=True) as uow:
-        if await uow.users.get(user_id) is None:
+        if not actor.sees(user_id) or await uow.users.get(user_id) is None:
             raise NotFound("unknown user")
         return await uow.threads.list_for_user(user_id)
 
@@ -33,10 +38,12 @@ class ThreadView:
     run_status: dict[str, RunStatus]
 
 
-async def get_thread(uow_factory: UnitOfWorkFactory, thread_id: str) -> ThreadView:
+async def get_thread(
+    uow_factory: UnitOfWorkFactory, thread_id: str, *, actor: Principal = LOCAL
+) -> ThreadView:
     async with uow_factory(read_only=True) as uow:
         thread = await uow.threads.get(thread_id)
-        if thread is None:
+        if thread is None or not actor.sees(thread.user_id):
             raise NotFound("unknown thread")
         messages = conversation_order(await uow.messages.list_for_thread(thread_id))
         statuses: dict[str, RunStatus] = {}

@@ -19,3 +19,19 @@ class InvalidInput(DomainError):
 
 class IllegalTransition(DomainError):
     """A run status change the state machine forbids."""
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials where they are required (HTTP 401)."""
+
+
+class Forbidden(DomainError):
+    """Authenticated, but the operation is not offered to callers of the API (HTTP 403)."""
+
+
+class RateLimited(DomainError):
+    """A per-user limit is reached (HTTP 429); ``retry_after_s`` goes into ``Retry-After``."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = max(1, retry_after_s)

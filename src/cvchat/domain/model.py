@@ -45,6 +45,13 @@ TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 }
 
 
+# The one move outside that table: a run whose executor was lost before it wrote a token
+# goes back to the queue (``Run.requeue``), used only by the recovery of lost workers.
+RECOVERY_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.RUNNING: frozenset({RunStatus.QUEUED}),
+}
+
+
 def allowed_sources(target: RunStatus) -> frozenset[RunStatus]:
     """The statuses from which ``target`` may be reached."""
     return frozenset(s for s, targets in TRANSITIONS.items() if target in targets)
@@ -101,6 +108,8 @@ class Run:
     finished_at: datetime | None = None
     error: str | None = None
     last_seq: int = 0
+    owner: str | None = None  # the executor that claimed it, while running
+    attempts: int = 0  # how many times it was claimed
 
     def transition(self, target: RunStatus) -> None:
         """Move to ``target`` in memory, or raise: the in-memory twin of the SQL guard."""
@@ -112,6 +121,14 @@ class Run:
             self.started_at = now
         elif target.terminal:
             self.finished_at = now
+
+    def requeue(self) -> None:
+        """Hand a running run back to the queue: only for a run whose executor was lost."""
+        if RunStatus.QUEUED not in RECOVERY_TRANSITIONS.get(self.status, frozenset()):
+            raise IllegalTransition(f"run {self.run_id}: {self.status} -> queued is not allowed")
+        self.status = RunStatus.QUEUED
+        self.owner = None
+        self.started_at = None
 
 
 def conversation_order(messages: list[Message]) -> list[Message]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from cvchat.domain.access import AccessTokenRepository, SessionRepository
 from cvchat.domain.events import NewEvent, RunEvent, RunNote
 from cvchat.domain.model import Message, Run, RunStatus, Thread, User
 from cvchat.domain.retrieval import CvHit
@@ -58,6 +59,13 @@ class RunRepository(Protocol):
 
     async def active_for_thread(self, thread_id: str) -> list[Run]: ...
 
+    async def count_active_for_user(self, user_id: str) -> int:
+        """Queued + running runs in all of the user's threads.
+
+        Locks the user's row (PostgreSQL) for the transaction, so two posts of one user to
+        different threads serialize and a cap on this count cannot be overshot.
+        """
+
     async def claim_next(self, thread_id: str, owner: str) -> Run | None:
         """Atomically move the thread's oldest queued run to ``running`` if none is running."""
 
@@ -70,13 +78,29 @@ class RunRepository(Protocol):
         to: RunStatus | None = None,
         error: str | None = None,
         stale_before: datetime | None = None,
+        owner: str | None = None,
     ) -> int | None:
         """Reserve ``count`` seqs (and optionally change status) iff the run is in ``expect``.
 
         One conditional UPDATE: it locks the run row, so appends, cancels and completions of a
         run serialize and exactly one terminal write can succeed. Returns the new ``last_seq``
         or ``None`` when the run was not in ``expect`` (or, with ``stale_before``, when its
-        owner has sent a heartbeat since).
+        owner has sent a heartbeat since; with ``owner``, when another executor owns it).
+        """
+
+    async def requeue(
+        self,
+        run_id: str,
+        *,
+        last_seq: int,
+        max_attempts: int,
+        stale_before: datetime | None = None,
+        owner: str | None = None,
+    ) -> bool:
+        """Running → queued (recovery only) iff nothing was written since ``last_seq``.
+
+        One conditional UPDATE, so two sweepers never both requeue a run and an executor
+        that is alive after all (a newer heartbeat, a newer write) keeps it.
         """
 
     async def cancel(self, run_id: str, count: int) -> int | None:
@@ -114,6 +138,8 @@ class UnitOfWork(Protocol):
     messages: MessageRepository
     runs: RunRepository
     events: EventLog
+    tokens: AccessTokenRepository
+    sessions: SessionRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

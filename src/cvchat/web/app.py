@@ -7,16 +7,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from cvchat.bootstrap import Container, bootstrap
 from cvchat.settings import Settings, get_settings
+from cvchat.web.deps import get_principal
 from cvchat.web.errors import install_error_handlers
-from cvchat.web.limits import BodySizeLimit
-from cvchat.web.routes import health, runs, threads, users
+from cvchat.web.limits import BodySizeLimit, HeaderSizeLimit
+from cvchat.web.ratelimit import RateLimits
+from cvchat.web.routes import health, metrics, runs, session, threads, users
+from cvchat.web.schemas import SIGNED_IN_ONLY
+from cvchat.web.security import install_docs, install_security_headers
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +71,41 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         version="0.1.0",
         description="Ask questions about a corpus of CVs; streamed, cited answers.",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, under its own CSP
+        redoc_url=None,
     )
     install_error_handlers(app)
+    install_docs(app)
+    app.state.rate_limits = RateLimits(
+        settings.limits, enabled=settings.limits.per_user_applies(settings.auth.mode)
+    )
+    # Credentials (the session cookie) cross origins only to the listed origins; the
+    # settings refuse a wildcard.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST"],
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["Content-Type", "Last-Event-ID", "Authorization"],
+        expose_headers=["Retry-After"],  # so a browser client can honour a 429
     )
-    app.add_middleware(BodySizeLimit)
-    for router in (users.router, threads.router, runs.router, health.router):
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(HeaderSizeLimit, max_bytes=settings.limits.max_header_bytes)
+    install_security_headers(app, hsts=settings.behind_tls)
+    # Routes behind get_principal may answer 401 and 429: the schema says so.
+    for router in (users.router, threads.router, runs.router):
+        app.include_router(router, responses=SIGNED_IN_ONLY)
+    for router in (health.router, metrics.router):
         app.include_router(router)
+    app.include_router(session.router)
     corpus_router = _corpus_router()
     if corpus_router is not None:
-        app.include_router(corpus_router)  # type: ignore[arg-type]
+        # The corpus is shared by every user, but only signed-in users may read it.
+        signed_in = [Depends(get_principal)]
+        app.include_router(
+            corpus_router,  # type: ignore[arg-type]
+            dependencies=signed_in,
+            responses=SIGNED_IN_ONLY,
+        )
     _mount_front(app, settings.front_dist)
     return app

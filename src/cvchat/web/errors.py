@@ -10,7 +10,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cvchat.application.messages import ContentTooLong
-from cvchat.domain.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotFound
+from cvchat.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from cvchat.domain.retrieval import IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -18,10 +27,13 @@ log = logging.getLogger(__name__)
 STATUS: dict[type[DomainError], int] = {
     IndexUnavailable: 503,
     NotFound: 404,
+    Unauthenticated: 401,
+    Forbidden: 403,
     Conflict: 409,
     IllegalTransition: 409,
     ContentTooLong: 413,
     InvalidInput: 422,
+    RateLimited: 429,
 }
 
 
@@ -35,7 +47,10 @@ def _status(exc: DomainError) -> int:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=_status(exc))
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
+        if isinstance(exc, Unauthenticated):
+            headers = {"WWW-Authenticate": "Bearer"}
+        return JSONResponse({"detail": str(exc)}, status_code=_status(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

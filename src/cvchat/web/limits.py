@@ -1,10 +1,24 @@
-"""Request body size limit: refuse oversized bodies before they are read into memory."""
+"""Request size limits (body → 413, headers → 431) and the idle timeout of streams.
+
+Header bytes are bounded twice. ``HeaderSizeLimit`` answers 431 with a JSON detail for any
+request whose headers together exceed ``CVCHAT_LIMITS__MAX_HEADER_BYTES``, whichever HTTP
+parser runs. With ``cvchat serve --http h11`` the parser also stops buffering a head that
+is still arriving past ``server_head_bound`` (uvicorn's ``h11_max_incomplete_event_size``;
+it answers 400), which bounds memory per connection; httptools (the default, faster)
+reads a whole head before the app sees it, so public deployments behind no proxy that
+caps header size should use ``--http h11``.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import AsyncIterator
+from typing import TypeVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+T = TypeVar("T")
 
 MAX_BODY = 1024 * 1024
 
@@ -65,3 +79,68 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def server_head_bound(max_header_bytes: int) -> int:
+    """The parser's hard bound on a request head: the header limit plus a long request line."""
+    return max_header_bytes + 16 * 1024
+
+
+def header_bytes(scope: Scope) -> int:
+    """The size of the request's headers as sent: ``name: value\r\n`` each."""
+    return sum(len(name) + len(value) + 4 for name, value in scope.get("headers", ()))
+
+
+class HeaderSizeLimit:
+    """Answer 431 to a request whose headers together exceed ``max_bytes``."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or header_bytes(scope) <= self.max_bytes:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            {"detail": f"request headers over {self.max_bytes} bytes in total"}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 431,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+async def until_idle(source: AsyncIterator[T], idle_s: float) -> AsyncIterator[T]:
+    """``source``'s items until it ends or yields nothing for ``idle_s`` seconds.
+
+    A stream's keep-alive pings are written beside this iterator, so they never count as
+    activity. On timeout the source is closed (its cleanup runs) and iteration just ends:
+    an SSE client reconnects with ``Last-Event-ID`` and misses nothing.
+    """
+    iterator = aiter(source)
+    try:
+        while True:
+            try:
+                # In this task, not in wait_for's inner one: a cancel of the stream (client
+                # gone, server stopping: anyio cancels repeatedly) then never finds the
+                # source still running in another task when it closes it below.
+                async with asyncio.timeout(idle_s):
+                    item = await anext(iterator)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                return
+            yield item
+    finally:
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()

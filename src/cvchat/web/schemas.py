@@ -12,6 +12,9 @@ from cvchat.domain.model import MultitaskStrategy, Run, RunStatus
 # Ids are 32 lowercase hex characters; anything else is refused before any query.
 ID_PATTERN = r"^[0-9a-f]{32}$"
 Id = Annotated[StrictStr, StringConstraints(pattern=ID_PATTERN)]
+# Text that is stored: PostgreSQL cannot hold NUL (U+0000) and no database takes a lone
+# surrogate, so both are refused up front with a 422, the same on every database.
+STORABLE_TEXT = r"^[^\x00]*$"
 
 
 class Strict(BaseModel):
@@ -20,7 +23,10 @@ class Strict(BaseModel):
 
 class UserIn(Strict):
     name: Annotated[
-        StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        StrictStr,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=200, pattern=STORABLE_TEXT
+        ),
     ]
 
 
@@ -31,7 +37,8 @@ class UserOut(BaseModel):
 
 
 class ThreadIn(Strict):
-    user_id: Id
+    # Required in auth mode ``none``; when signed in it defaults to the caller.
+    user_id: Id | None = None
 
 
 class ThreadOut(BaseModel):
@@ -68,7 +75,7 @@ class ThreadDetailOut(BaseModel):
 
 class MessageIn(Strict):
     # Length is checked by the use case: empty → 422, over 100,000 characters → 413.
-    content: StrictStr
+    content: Annotated[StrictStr, StringConstraints(pattern=STORABLE_TEXT)]
     multitask_strategy: MultitaskStrategy = MultitaskStrategy.ENQUEUE
 
 
@@ -103,3 +110,18 @@ class RunOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: Any = Field(description="What was wrong, for a person to read.")
+
+
+# FastAPI answers 400 when a body is not text at all (invalid UTF-8), before any validation:
+# every route that reads a JSON body declares it.
+UNREADABLE_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The body is not UTF-8 text."}
+}
+
+
+# Every route that checks credentials: 401 in token mode without valid ones; 429 once the
+# caller's address has spent its failed sign-ins (web/deps.py ``counting_failures``).
+SIGNED_IN_ONLY: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Token mode: no valid token or session."},
+    429: {"model": ErrorOut, "description": "Too many failed sign-ins from this address."},
+}

@@ -68,7 +68,11 @@ class SqlThreads:
     async def get(self, thread_id: str, *, for_update: bool = False) -> Thread | None:
         stmt = select(threads).where(threads.c.id == thread_id)
         if for_update:
-            stmt = stmt.with_for_update()
+            # NO KEY UPDATE: posts and claims of a thread serialize, while a cancel or a
+            # finishing run that holds its run row can still insert a message referencing
+            # the thread (a foreign key takes KEY SHARE). A plain FOR UPDATE would deadlock
+            # with them: they lock run → thread, a post or claim thread → run.
+            stmt = stmt.with_for_update(key_share=True)
         row = (await self._s.execute(stmt)).first()
         if row is None:
             return None
@@ -147,6 +151,8 @@ def _run(row: Any) -> Run:
         finished_at=row.finished_at,
         error=row.error,
         last_seq=row.last_seq,
+        owner=row.owner,
+        attempts=row.attempts,
     )
 
 
@@ -180,11 +186,27 @@ class SqlRuns:
         )
         return [_run(r) for r in await self._s.execute(stmt)]
 
+    async def count_active_for_user(self, user_id: str) -> int:
+        # FOR NO KEY UPDATE: serializes the user's posts without blocking inserts that
+        # reference the user (a thread's foreign key takes only KEY SHARE).
+        await self._s.execute(
+            select(users.c.id).where(users.c.id == user_id).with_for_update(key_share=True)
+        )
+        stmt = (
+            select(func.count())
+            .select_from(runs.join(threads, runs.c.thread_id == threads.c.id))
+            .where(
+                threads.c.user_id == user_id,
+                runs.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
+            )
+        )
+        return int((await self._s.execute(stmt)).scalar_one())
+
     async def claim_next(self, thread_id: str, owner: str) -> Run | None:
         # The thread row lock serializes claims of one thread across processes (PostgreSQL);
         # SQLite serializes every writer anyway.
         await self._s.execute(
-            select(threads.c.id).where(threads.c.id == thread_id).with_for_update()
+            select(threads.c.id).where(threads.c.id == thread_id).with_for_update(key_share=True)
         )
         other = runs.alias("other")
         oldest_queued = (
@@ -204,7 +226,13 @@ class SqlRuns:
                     other.c.thread_id == thread_id, other.c.status == str(RunStatus.RUNNING)
                 ),
             )
-            .values(status=str(RunStatus.RUNNING), owner=owner, started_at=now, heartbeat_at=now)
+            .values(
+                status=str(RunStatus.RUNNING),
+                owner=owner,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=runs.c.attempts + 1,
+            )
             .returning(*runs.c)
         )
         row = (await self._s.execute(stmt)).first()
@@ -219,6 +247,7 @@ class SqlRuns:
         to: RunStatus | None = None,
         error: str | None = None,
         stale_before: datetime | None = None,
+        owner: str | None = None,
     ) -> int | None:
         values: dict[str, Any] = {"last_seq": runs.c.last_seq + count}
         if to is not None:
@@ -230,8 +259,39 @@ class SqlRuns:
         conditions = [runs.c.id == run_id, runs.c.status == str(expect)]
         if stale_before is not None:
             conditions.append(runs.c.heartbeat_at < stale_before)
+        if owner is not None:
+            conditions.append(runs.c.owner == owner)
         stmt = update(runs).where(and_(*conditions)).values(**values).returning(runs.c.last_seq)
         return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def requeue(
+        self,
+        run_id: str,
+        *,
+        last_seq: int,
+        max_attempts: int,
+        stale_before: datetime | None = None,
+        owner: str | None = None,
+    ) -> bool:
+        # Every write to a run moves last_seq, so ``last_seq = seen`` is re-checked on the
+        # locked row: a token written since the caller looked makes this update miss.
+        conditions = [
+            runs.c.id == run_id,
+            runs.c.status == str(RunStatus.RUNNING),
+            runs.c.last_seq == last_seq,
+            runs.c.attempts < max_attempts,
+        ]
+        if stale_before is not None:
+            conditions.append(runs.c.heartbeat_at < stale_before)
+        if owner is not None:
+            conditions.append(runs.c.owner == owner)
+        stmt = (
+            update(runs)
+            .where(and_(*conditions))
+            .values(status=str(RunStatus.QUEUED), owner=None, heartbeat_at=None, started_at=None)
+            .returning(runs.c.id)
+        )
+        return (await self._s.execute(stmt)).first() is not None
 
     async def cancel(self, run_id: str, count: int) -> int | None:
         stmt = (

@@ -101,6 +101,8 @@ runs = Table(
     Column("last_seq", Integer, nullable=False, default=0),
     Column("owner", String(64)),
     Column("heartbeat_at", UtcDateTime()),
+    # Starts so far: a run lost before its first token goes back to the queue, boundedly.
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "status", "heartbeat_at"),
 )
@@ -115,4 +117,31 @@ run_events = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     # UNIQUE(run_id, seq): the primary key, which is also the index every stream reads by.
     PrimaryKeyConstraint("run_id", "seq"),
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    # A password hash of the secret part (the id part finds the row; see docs/security.md).
+    Column("token_hash", String(255), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+    Index(None, "user_id"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # SHA-256 of a 256-bit random cookie value: the cookie itself is never stored.
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    # The token it was opened with: revoking the token ends the session.
+    Column("token_id", ID, ForeignKey("access_tokens.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Index(None, "user_id"),
+    Index(None, "token_id"),
 )

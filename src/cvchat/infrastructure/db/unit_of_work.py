@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.repositories import (
     SqlEventLog,
@@ -30,6 +31,8 @@ class SqlUnitOfWork:
         self.messages = SqlMessages(session)
         self.runs = SqlRuns(session)
         self.events = SqlEventLog(session)
+        self.tokens = SqlAccessTokens(session)
+        self.sessions = SqlSessions(session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -20,6 +20,7 @@ from datetime import timedelta
 from cvchat.application.recovery import expire_stale_runs, resubmit_orphaned_queues
 from cvchat.domain.model import Run, utcnow
 from cvchat.domain.ports import Notifier, UnitOfWorkFactory
+from cvchat.infrastructure.observability.logging import bind_run
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ class InProcessExecutor:
                         continue
                     return
                 try:
-                    await self._execute(run)
+                    with bind_run(run.run_id, run.thread_id):
+                        await self._execute(run)
                 except asyncio.CancelledError:
                     raise
                 except Exception:

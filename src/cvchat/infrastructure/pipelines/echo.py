@@ -20,11 +20,14 @@ def echo_answer(question: str) -> list[str]:
 
 
 class EchoPipeline:
-    def __init__(self, delay_s: float = 0.0, repeat: int = 1) -> None:
+    def __init__(self, delay_s: float = 0.0, repeat: int = 1, retrieve_s: float = 0.0) -> None:
         self._delay_s = delay_s
         self._repeat = repeat
+        self._retrieve_s = retrieve_s
 
     async def retrieve(self, request: AnswerRequest) -> Retrieved:
+        if self._retrieve_s > 0:
+            await asyncio.sleep(self._retrieve_s)
         return Retrieved(query=request.question, tool_output={"cvs": []})
 
     async def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cvchat.application.answering import RagAnswerPipeline
+from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 from cvchat.infrastructure.llm.factory import build_provider
 from cvchat.infrastructure.rag.retriever import IndexRetriever
 
@@ -14,10 +15,13 @@ if TYPE_CHECKING:
     from cvchat.settings import Settings
 
 
-def build_rag_pipeline(settings: Settings, index_store: IndexStore) -> RagAnswerPipeline:
+def build_rag_pipeline(
+    settings: Settings, index_store: IndexStore, telemetry: Telemetry | None = None
+) -> RagAnswerPipeline:
     return RagAnswerPipeline(
         IndexRetriever(index_store),
         build_provider(settings.answer),
         top_k=settings.rag.top_k,
         history_turns=settings.history_turns,
+        telemetry=telemetry or NO_TELEMETRY,
     )

@@ -58,10 +58,18 @@ def _load_sidecar(path: Path) -> tuple[dict[str, Any] | None, bytes]:
 
 
 def discover(root: Path) -> list[SourceFile]:
-    """Every PDF below ``root``, sorted by path; ids are made unique."""
+    """Every PDF below ``root``, sorted by path; ids are made unique.
+
+    A link that leads out of the corpus folder is skipped: only files the operator put in
+    the corpus may reach search results (and be served as a CV).
+    """
     files: list[SourceFile] = []
     seen: set[str] = set()
+    real_root = root.resolve()
     for pdf in sorted(root.rglob("*.pdf")) if root.is_dir() else []:
+        if not pdf.resolve().is_relative_to(real_root):
+            log.warning("skipping %s: it links outside the corpus folder", pdf)
+            continue
         cv_id = _cv_id(pdf, root)
         while cv_id in seen:
             cv_id += "_"

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from cvchat.domain.errors import InvalidInput
 from cvchat.domain.retrieval import MAX_K, IndexUnavailable
 from cvchat.infrastructure.rag import IndexRetriever, IndexStore
+from cvchat.web.schemas import ErrorOut
 
 router = APIRouter(prefix="/api", tags=["corpus"])
 
@@ -66,7 +67,9 @@ class CvListOut(BaseModel):
 
 
 def _store(request: Request) -> IndexStore:
-    store: IndexStore = request.app.state.index_store
+    store: IndexStore | None = request.app.state.index_store
+    if store is None:  # the echo pipeline without an index directory: nothing to search
+        raise IndexUnavailable("this server has no index (the echo pipeline)")
     return store
 
 
@@ -74,7 +77,15 @@ def _pdf_url(cv_id: str) -> str:
     return f"/api/cvs/{cv_id}/pdf"
 
 
-@router.get("/search", response_model=SearchOut)
+@router.get(
+    "/search",
+    response_model=SearchOut,
+    responses={
+        # A blank question is refused with a sentence, not the validator's list.
+        422: {"model": ErrorOut},
+        503: {"model": ErrorOut, "description": "No index is ready yet."},
+    },
+)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="The question.")],
@@ -131,7 +142,14 @@ def list_cvs(request: Request) -> CvListOut:
     return CvListOut(version=snapshot.version, cvs=cvs)
 
 
-@router.get("/cvs/{cv_id}/pdf", response_class=FileResponse)
+@router.get(
+    "/cvs/{cv_id}/pdf",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The CV's PDF."},
+        404: {"model": ErrorOut},
+    },
+)
 def cv_pdf(request: Request, cv_id: str) -> FileResponse:
     """One indexed CV's PDF, looked up by id in the index: no path from the client is opened."""
     try:

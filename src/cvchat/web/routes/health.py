@@ -1,4 +1,12 @@
-"""Liveness and readiness."""
+"""Liveness and readiness, for people and for orchestrators.
+
+- ``/api/health/live``: 200 while the process answers; no I/O, so a slow database never
+  gets a healthy process restarted.
+- ``/api/health/ready``: 200 only when this process can serve: the database answers, its
+  schema is at this code's newest migration, and the index is loaded (when the pipeline
+  needs one); else 503 with the failing checks. Load balancers route by it.
+- ``/api/health``: both, with every check (the same status code as ``ready``).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +18,16 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from cvchat.bootstrap import Container
 from cvchat.infrastructure.db.migrate import head_revision
 from cvchat.web.deps import ContainerDep
 
 router = APIRouter(prefix="/api", tags=["health"])
+READY_CHECKS = ("database", "migrations", "index")
 
 
-@router.get("/health")
-async def health(c: ContainerDep) -> JSONResponse:
-    """``live`` is always true while the process answers; ``ready`` needs every check."""
+async def readiness(c: Container) -> dict[str, Any]:
+    """Every check, and whether all of them pass."""
     checks: dict[str, Any] = {}
     try:
         async with c.db.reader.connect() as conn:
@@ -38,6 +47,32 @@ async def health(c: ContainerDep) -> JSONResponse:
         checks["index_detail"] = index
     else:
         checks["index"] = "not used"
-    ready = all(checks[name] in ("ok", "not used") for name in ("database", "migrations", "index"))
-    body = {"live": True, "ready": ready, "checks": checks}
-    return JSONResponse(body, status_code=200 if ready else 503)
+    ready = all(checks[name] in ("ok", "not used") for name in READY_CHECKS)
+    return {"ready": ready, "checks": checks}
+
+
+# Not ready answers 503 with the same body: the schema declares both.
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Not ready: the body names the failing checks."}
+}
+
+
+@router.get("/health", responses=NOT_READY)
+async def health(c: ContainerDep) -> JSONResponse:
+    """``live`` is always true while the process answers; ``ready`` needs every check."""
+    state = await readiness(c)
+    body = {"live": True, **state}
+    return JSONResponse(body, status_code=200 if state["ready"] else 503)
+
+
+@router.get("/health/live")
+async def live() -> dict[str, bool]:
+    """200 while the process answers."""
+    return {"live": True}
+
+
+@router.get("/health/ready", responses=NOT_READY)
+async def ready(c: ContainerDep) -> JSONResponse:
+    """200 when this process can serve requests, else 503 with the failing checks."""
+    state = await readiness(c)
+    return JSONResponse(state, status_code=200 if state["ready"] else 503)

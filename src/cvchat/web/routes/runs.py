@@ -5,18 +5,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+import anyio
+from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.background import BackgroundTask
 
-from cvchat.application.runs import cancel_run, get_run
+from cvchat.application.runs import cancel_run, get_run, open_run_stream
 from cvchat.domain.errors import InvalidInput
-from cvchat.web.deps import ContainerDep
+from cvchat.infrastructure.observability.logging import bind_run_for_task
+from cvchat.web.deps import ContainerDep, PrincipalDep
+from cvchat.web.limits import until_idle
+from cvchat.web.ratelimit import RateLimitsDep, limit_stream_opens
 from cvchat.web.schemas import ID_PATTERN, ErrorOut, RunOut
+from cvchat.web.sse import until_set
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 RunId = Annotated[str, Path(pattern=ID_PATTERN)]
 RETRY_MS = 1000
+SHUTDOWN_GRACE_S = 2.0  # for a stream to end by itself before sse-starlette cuts it
 MAX_SEQ = 2**31 - 1
 
 
@@ -31,8 +38,8 @@ def parse_cursor(value: str | None, source: str) -> int | None:
 
 
 @router.get("/{run_id}", response_model=RunOut, responses={404: {"model": ErrorOut}})
-async def read_run(run_id: RunId, c: ContainerDep) -> RunOut:
-    return RunOut.of(await get_run(c.uow_factory, run_id))
+async def read_run(run_id: RunId, c: ContainerDep, actor: PrincipalDep) -> RunOut:
+    return RunOut.of(await get_run(c.uow_factory, run_id, actor=actor))
 
 
 @router.get(
@@ -42,31 +49,52 @@ async def read_run(run_id: RunId, c: ContainerDep) -> RunOut:
         200: {"content": {"text/event-stream": {}}, "description": "The run's events as SSE."},
         404: {"model": ErrorOut},
         422: {"model": ErrorOut},
+        429: {"model": ErrorOut, "description": "A per-user limit; see Retry-After."},
     },
+    dependencies=[Depends(limit_stream_opens)],
 )
 async def read_run_events(
     run_id: RunId,
     c: ContainerDep,
+    actor: PrincipalDep,
+    limits: RateLimitsDep,
     last_event_id: Annotated[str | None, Query(description="Resume after this seq.")] = None,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> EventSourceResponse:
-    # The header is what a reconnecting EventSource sends, newer than the URL's cursor.
-    after = parse_cursor(last_event_id_header, "Last-Event-ID")
-    if after is None:
-        after = parse_cursor(last_event_id, "last_event_id") or 0
-    await get_run(c.uow_factory, run_id)  # 404 as JSON before the stream starts
+    # The header is what a reconnecting EventSource sends, newer than the URL's cursor; a bad
+    # value in either is refused, even where the header would have won.
+    header_after = parse_cursor(last_event_id_header, "Last-Event-ID")
+    query_after = parse_cursor(last_event_id, "last_event_id")
+    after = header_after if header_after is not None else (query_after or 0)
+    # 404 as JSON before the stream starts, for unknown runs and other users' runs alike.
+    stream = await open_run_stream(c.uow_factory, c.feed, run_id, after, actor=actor)
+    run = stream.run
+    bind_run_for_task(run.run_id, run.thread_id)  # this request's log lines name the run
+
+    slot = limits.open_stream(actor.key)  # 429 at the user's cap (counted per process)
+    idle_s = c.settings.limits.idle_stream_timeout_s
+
+    shutdown = anyio.Event()  # set by sse-starlette on uvicorn's exit signal
 
     async def frames() -> AsyncIterator[ServerSentEvent | bytes]:
-        yield ServerSentEvent(retry=RETRY_MS)
-        # Frames were encoded once per process; whatever is there goes out in one write.
-        async for batch in c.feed.batches(run_id, after):
-            yield b"".join(frame for _, frame in batch)
+        try:
+            yield ServerSentEvent(retry=RETRY_MS)
+            # Frames were encoded once per process; whatever is there goes out in one write.
+            # No new event for idle_s: the stream ends and the client resumes later.
+            # Server shutting down: the stream ends cleanly; the client resumes elsewhere.
+            async for batch in until_set(until_idle(stream.batches, idle_s), shutdown):
+                yield b"".join(frame for _, frame in batch)
+        finally:
+            slot.release()
 
     return EventSourceResponse(
         frames(),
         ping=c.settings.sse_ping_s,
         ping_message_factory=lambda: ServerSentEvent(comment="ping"),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        background=BackgroundTask(slot.release),  # also when frames() never started
+        shutdown_event=shutdown,
+        shutdown_grace_period=SHUTDOWN_GRACE_S,
     )
 
 
@@ -76,7 +104,7 @@ async def read_run_events(
     status_code=202,
     responses={200: {"model": RunOut}, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
-async def post_cancel(run_id: RunId, c: ContainerDep) -> JSONResponse:
-    outcome = await cancel_run(c.uow_factory, c.notifier, run_id)
+async def post_cancel(run_id: RunId, c: ContainerDep, actor: PrincipalDep) -> JSONResponse:
+    outcome = await cancel_run(c.uow_factory, c.notifier, run_id, actor=actor)
     body = RunOut.of(outcome.run).model_dump(mode="json")
     return JSONResponse(body, status_code=202 if outcome.accepted else 200)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from cvchat.application.messages import post_message
 from cvchat.application.threads import create_thread, get_thread
-from cvchat.web.deps import ContainerDep
+from cvchat.domain.errors import InvalidInput
+from cvchat.web.deps import ContainerDep, PrincipalDep
+from cvchat.web.ratelimit import limit_message_posts
 from cvchat.web.schemas import (
     ID_PATTERN,
+    UNREADABLE_BODY,
     ErrorOut,
     MessageIn,
     MessageOut,
@@ -28,18 +31,22 @@ ThreadId = Annotated[str, Path(pattern=ID_PATTERN)]
     "",
     status_code=201,
     response_model=ThreadOut,
-    responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={**UNREADABLE_BODY, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def post_thread(body: ThreadIn, c: ContainerDep) -> ThreadOut:
-    thread = await create_thread(c.uow_factory, body.user_id)
+async def post_thread(body: ThreadIn, c: ContainerDep, actor: PrincipalDep) -> ThreadOut:
+    """``user_id`` may be left out when signed in: the thread is the caller's."""
+    user_id = body.user_id or actor.user_id
+    if user_id is None:
+        raise InvalidInput("user_id is required")
+    thread = await create_thread(c.uow_factory, user_id, actor=actor)
     return ThreadOut(
         thread_id=thread.thread_id, user_id=thread.user_id, created_at=thread.created_at
     )
 
 
 @router.get("/{thread_id}", response_model=ThreadDetailOut, responses={404: {"model": ErrorOut}})
-async def read_thread(thread_id: ThreadId, c: ContainerDep) -> ThreadDetailOut:
-    view = await get_thread(c.uow_factory, thread_id)
+async def read_thread(thread_id: ThreadId, c: ContainerDep, actor: PrincipalDep) -> ThreadDetailOut:
+    view = await get_thread(c.uow_factory, thread_id, actor=actor)
     return ThreadDetailOut(
         thread_id=view.thread.thread_id,
         user_id=view.thread.user_id,
@@ -65,15 +72,27 @@ async def read_thread(thread_id: ThreadId, c: ContainerDep) -> ThreadDetailOut:
     status_code=202,
     response_model=PostedOut,
     responses={
+        **UNREADABLE_BODY,
         404: {"model": ErrorOut},
         409: {"model": ErrorOut},
         413: {"model": ErrorOut},
         422: {"model": ErrorOut},
+        429: {"model": ErrorOut, "description": "A per-user limit; see Retry-After."},
     },
+    dependencies=[Depends(limit_message_posts)],
 )
-async def post_thread_message(thread_id: ThreadId, body: MessageIn, c: ContainerDep) -> PostedOut:
+async def post_thread_message(
+    thread_id: ThreadId, body: MessageIn, c: ContainerDep, actor: PrincipalDep
+) -> PostedOut:
     posted = await post_message(
-        c.uow_factory, c.notifier, c.executor, thread_id, body.content, body.multitask_strategy
+        c.uow_factory,
+        c.notifier,
+        c.executor,
+        thread_id,
+        body.content,
+        body.multitask_strategy,
+        actor=actor,
+        max_active_runs=c.settings.limits.active_run_cap(c.settings.auth.mode),
     )
     return PostedOut(
         run_id=posted.run.run_id,

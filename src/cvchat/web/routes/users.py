@@ -9,8 +9,16 @@ from fastapi import APIRouter, Path, Query
 from cvchat.application.threads import list_threads
 from cvchat.application.users import create_user, find_user
 from cvchat.domain.errors import NotFound
-from cvchat.web.deps import ContainerDep
-from cvchat.web.schemas import ID_PATTERN, ErrorOut, ThreadSummaryOut, UserIn, UserOut
+from cvchat.web.deps import ContainerDep, PrincipalDep
+from cvchat.web.schemas import (
+    ID_PATTERN,
+    STORABLE_TEXT,
+    UNREADABLE_BODY,
+    ErrorOut,
+    ThreadSummaryOut,
+    UserIn,
+    UserOut,
+)
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -19,19 +27,28 @@ router = APIRouter(prefix="/api/users", tags=["users"])
     "",
     status_code=201,
     response_model=UserOut,
-    responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={
+        **UNREADABLE_BODY,
+        401: {"model": ErrorOut},
+        403: {"model": ErrorOut},
+        409: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+    },
 )
-async def post_user(body: UserIn, c: ContainerDep) -> UserOut:
-    user = await create_user(c.uow_factory, body.name)
+async def post_user(body: UserIn, c: ContainerDep, actor: PrincipalDep) -> UserOut:
+    """Auth mode ``none`` only: with tokens, users come from ``cvchat users create`` (403)."""
+    user = await create_user(c.uow_factory, body.name, actor=actor)
     return UserOut(user_id=user.user_id, name=user.name, created_at=user.created_at)
 
 
 @router.get("", response_model=UserOut, responses={404: {"model": ErrorOut}})
 async def get_user_by_name(
-    name: Annotated[str, Query(min_length=1, max_length=200)], c: ContainerDep
+    name: Annotated[str, Query(min_length=1, max_length=200, pattern=STORABLE_TEXT)],
+    c: ContainerDep,
+    actor: PrincipalDep,
 ) -> UserOut:
-    """Find a user by exact name (the client's "continue as" after a 409)."""
-    user = await find_user(c.uow_factory, name)
+    """Find a user by exact name (the client's "continue as" after a 409); only yourself."""
+    user = await find_user(c.uow_factory, name, actor=actor)
     if user is None:
         raise NotFound("no user has this name")
     return UserOut(user_id=user.user_id, name=user.name, created_at=user.created_at)
@@ -43,9 +60,9 @@ async def get_user_by_name(
     responses={404: {"model": ErrorOut}},
 )
 async def get_user_threads(
-    user_id: Annotated[str, Path(pattern=ID_PATTERN)], c: ContainerDep
+    user_id: Annotated[str, Path(pattern=ID_PATTERN)], c: ContainerDep, actor: PrincipalDep
 ) -> list[ThreadSummaryOut]:
-    threads = await list_threads(c.uow_factory, user_id)
+    threads = await list_threads(c.uow_factory, user_id, actor=actor)
     return [
         ThreadSummaryOut(
             thread_id=t.thread_id,

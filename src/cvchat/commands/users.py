@@ -1,0 +1,100 @@
+"""``cvchat users``: the administrator's commands for users and personal access tokens.
+
+A token is printed once, alone on stdout (so ``TOKEN=$(cvchat users create alice)`` works);
+everything else goes to stderr. Only a hash of the token's secret is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from cvchat.application.access import (
+    IssuedToken,
+    create_user_with_token,
+    issue_token,
+    list_tokens,
+    revoke_token,
+)
+from cvchat.domain.access import AccessToken, parse_token
+from cvchat.domain.errors import DomainError
+from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
+from cvchat.settings import get_settings
+
+users = typer.Typer(help="Users and their personal access tokens (auth mode `token`).")
+T = TypeVar("T")
+Name = Annotated[str, typer.Argument(help="The user's name.")]
+
+
+def _run(action: Callable[[SqlUnitOfWorkFactory], Awaitable[T]]) -> T:
+    from cvchat.infrastructure.db.engine import create_database
+    from cvchat.infrastructure.db.migrate import upgrade
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        upgrade(settings.database_url)
+
+    async def main() -> T:
+        db = create_database(settings.database_url)
+        try:
+            return await action(SqlUnitOfWorkFactory(db))
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _show(issued: IssuedToken) -> None:
+    typer.echo(issued.text)
+    typer.echo(
+        f"token {issued.token.token_id} for {issued.user.name} ({issued.user.user_id}): "
+        "copy it now, it is not shown again.",
+        err=True,
+    )
+
+
+@users.command("create")
+def create(name: Name) -> None:
+    """Create a user and print their first access token."""
+    from cvchat.infrastructure.auth.hashing import Argon2SecretHasher
+
+    _show(_run(lambda f: create_user_with_token(f, Argon2SecretHasher(), name)))
+
+
+@users.command("token")
+def token(name: Name) -> None:
+    """Issue another access token for an existing user."""
+    from cvchat.infrastructure.auth.hashing import Argon2SecretHasher
+
+    _show(_run(lambda f: issue_token(f, Argon2SecretHasher(), name)))
+
+
+@users.command("tokens")
+def tokens(name: Name) -> None:
+    """List a user's tokens (ids and dates; the tokens themselves are not stored)."""
+    found: list[AccessToken] = _run(lambda f: list_tokens(f, name))
+    for t in found:
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        typer.echo(f"{t.token_id}  created {t.created_at:%Y-%m-%d %H:%M}  used {used}  {state}")
+
+
+@users.command("revoke")
+def revoke(
+    token_id: Annotated[
+        str, typer.Argument(help="The token's id (from `cvchat users tokens`) or the token.")
+    ],
+) -> None:
+    """Revoke a token: requests carrying it fail with 401 from now on, in every process."""
+    parts = parse_token(token_id)
+    if parts is not None:
+        token_id = parts.token_id
+    _run(lambda f: revoke_token(f, token_id))
+    typer.echo(f"token {token_id} revoked", err=True)
