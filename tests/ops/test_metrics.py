@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -60,7 +61,16 @@ async def test_a_finished_run_shows_in_durations_counts_and_deliveries(server: A
     run_id = await server.ask(thread, "one two three four five")
     frames = await server.events(run_id)
     assert frames[-1].data == {"status": "done"}
-    after = await scrape(server)
+    # The executor records the duration just after the run's last commit, which the stream
+    # may deliver first: give it a moment (bounded).
+    deadline = time.monotonic() + 5
+    while True:
+        after = await scrape(server)
+        recorded = after.value("cvchat_run_duration_seconds_count", outcome="done")
+        if recorded > before.value("cvchat_run_duration_seconds_count", outcome="done"):
+            break
+        assert time.monotonic() < deadline, "the run's duration was never recorded"
+        await asyncio.sleep(0.02)
 
     def delta(name: str, **labels: str) -> float:
         return after.value(name, **labels) - before.value(name, **labels)

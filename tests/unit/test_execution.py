@@ -232,6 +232,23 @@ async def test_streams_of_one_run_share_one_reader() -> None:
     assert feed.open_tails == 0
 
 
+async def test_a_live_stream_takes_committed_events_from_the_writers_notes() -> None:
+    """In one process the writer hands its committed events over in the note: a stream
+    reads the log once when it opens, not once per write."""
+    pieces = [f"t{i}" for i in range(40)]
+    uow, notifier, executor, thread_id = await _setup(ScriptedPipeline(pieces, 0.01), batch_size=1)
+    posted = await post_message(uow, notifier, executor, thread_id, "q")
+    reads_before = uow.store.reads
+    events = await asyncio.wait_for(_collect(uow, notifier, posted.run.run_id), 5)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert [e.data["text"] for e in events if e.type is EventType.TOKEN] == pieces
+    assert events[-1].type is EventType.STATE
+    # 40 token writes and the final one: only the opening read (and a rare re-read when
+    # two notes meet before the stream wakes) touch the database.
+    assert uow.store.reads - reads_before <= 3, uow.store.reads - reads_before
+    await executor.stop()
+
+
 async def test_a_stream_of_an_unknown_run_fails_with_not_found() -> None:
     from cvchat.domain.errors import NotFound
 

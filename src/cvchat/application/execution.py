@@ -73,9 +73,11 @@ class RunLog:
             )
             if last is None:
                 raise RunStopped
-            await uow.events.append(self._run.run_id, last - len(events) + 1, events)
+            stored = await uow.events.append(self._run.run_id, last - len(events) + 1, events)
             await uow.commit()
-        await self._notifier.publish(RunNote(self._run.run_id, last, RunStatus.RUNNING))
+        await self._notifier.publish(
+            RunNote(self._run.run_id, last, RunStatus.RUNNING, tuple(stored))
+        )
 
     async def finish(
         self,
@@ -98,7 +100,7 @@ class RunLog:
             )
             if last is None:
                 raise RunStopped
-            await uow.events.append(self._run.run_id, last - len(events) + 1, events)
+            stored = await uow.events.append(self._run.run_id, last - len(events) + 1, events)
             if answer is None:
                 answer = await uow.events.token_text(self._run.run_id)
             await uow.messages.add(
@@ -111,7 +113,7 @@ class RunLog:
                 )
             )
             await uow.commit()
-        await self._notifier.publish(RunNote(self._run.run_id, last, status))
+        await self._notifier.publish(RunNote(self._run.run_id, last, status, tuple(stored)))
 
 
 _END = object()

@@ -1,15 +1,17 @@
 """Reading a run's log as streams: exactly the persisted events after a cursor, in order.
 
-Guarantees: events come from the database only, so any process can serve any stream and a
-client that resumes with the last seq it saw gets every later event exactly once. Each
-process keeps one *tail* per run with open streams: a single reader that subscribes
-before its first read (no notification can slip between the two), reads again only when
-woken with a newer seq, and hands what it read to every stream of that run. So a note
-costs one query per process, not one per stream, and an idle stream costs nothing (the
-notifier's probe is the safety net for lost notes). Events are encoded for the wire once
-per process too (``encode``), and a stream receives everything available as one batch, so
-a slow reader catches up in one write. A stream ends right after the run's terminal
-``state`` event.
+Guarantees: a stream only ever sends committed events (read from the database, or handed
+over in the writer's note right after its commit when the writer runs in this process), so
+any process can serve any stream and a client that resumes with the last seq it saw gets
+every later event exactly once. Each process keeps one *tail* per run with open streams: a
+single reader that subscribes before its first read (no notification can slip between the
+two), takes the events a local writer's note carries, reads again only when woken by a
+note without them (another process's, a cancel, the probe), and hands what it has to every
+stream of that run. So a note costs at most one query per process, not one per stream,
+and an idle stream costs nothing (the notifier's probe is the safety net for lost notes).
+Events are encoded for the wire once per process too (``encode``), and a stream receives
+everything available as one batch, so a slow reader catches up in one write. A stream ends
+right after the run's terminal ``state`` event.
 """
 
 from __future__ import annotations
@@ -162,14 +164,27 @@ class LogFeed:
                             break
                     while True:
                         note = await subscription.wait()
-                        if note is not None and note.seq > tail.last_seq:
-                            break
+                        if note is None or note.seq <= tail.last_seq:
+                            continue
+                        if _continues(note, tail.last_seq):
+                            # Committed, in order, right after what we have: no read.
+                            tail.publish(list(note.events))
+                            if tail.ended:
+                                return
+                            continue
+                        break
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             tail.fail(exc)
             if self._tails.get(tail.run_id) is tail:
                 del self._tails[tail.run_id]  # the next stream starts afresh
+
+
+def _continues(note: RunNote, last_seq: int) -> bool:
+    """Whether ``note`` carries exactly the events after ``last_seq`` up to its seq."""
+    events = note.events
+    return bool(events) and events[0].seq == last_seq + 1 and events[-1].seq == note.seq
 
 
 async def run_progress(uow_factory: UnitOfWorkFactory, run_ids: list[str]) -> list[RunNote]:

@@ -75,11 +75,17 @@ RESYNC_SEQ = 2**62
 
 @dataclass(frozen=True)
 class RunNote:
-    """What the notifier carries: a run changed, its log now ends at ``seq``."""
+    """What the notifier carries: a run changed, its log now ends at ``seq``.
+
+    ``events`` are the committed events that end at ``seq``, when the writer is in this
+    process: a stream in the same process takes them from the note instead of reading them
+    back from the database. Notes that cross processes carry none.
+    """
 
     run_id: str
     seq: int
     status: RunStatus
+    events: tuple[RunEvent, ...] = field(default=(), compare=False, repr=False)
 
     @staticmethod
     def resync(run_id: str) -> RunNote:

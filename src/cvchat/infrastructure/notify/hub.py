@@ -32,7 +32,9 @@ class HubSubscription:
         self._note: RunNote | None = None
 
     def push(self, note: RunNote) -> None:
-        if self._note is None or note.seq >= self._note.seq:
+        # The newest note wins; of two for the same seq, the one carrying its events.
+        held = self._note
+        if held is None or note.seq > held.seq or (note.seq == held.seq and not held.events):
             self._note = note
         self._event.set()
 

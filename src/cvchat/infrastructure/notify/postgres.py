@@ -78,6 +78,10 @@ class PostgresNotifier(Hub):
             self._reconnect = None
 
     async def publish(self, note: RunNote) -> None:
+        if note.events:
+            # This process's streams take the events from the note at once; the NOTIFY
+            # below wakes the other processes (and comes back here as a no-op).
+            self.dispatch(note)
         payload = json.dumps({"r": note.run_id, "s": note.seq, "st": str(note.status)})
         async with self._send_lock:
             conn = self._conn
