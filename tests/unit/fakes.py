@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from cvchat.application.execution import append_in_transaction
 from cvchat.domain.errors import Conflict
 from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
 from cvchat.domain.model import (
@@ -83,6 +84,11 @@ class FakeUnitOfWorkFactory:
 
     def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store, read_only)
+
+    async def append_running(
+        self, run_id: str, owner: str | None, events: Sequence[NewEvent]
+    ) -> list[RunEvent] | None:
+        return await append_in_transaction(self, run_id, owner, events)  # type: ignore[arg-type]
 
 
 class _Users:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cvchat.domain.errors import DomainError
-from cvchat.domain.events import NewEvent, RunNote
+from cvchat.domain.events import NewEvent, RunEvent, RunNote
 from cvchat.domain.model import Message, Role, Run, RunStatus, conversation_order
 from cvchat.domain.ports import (
     AnswerPipeline,
@@ -58,6 +58,20 @@ class OverBudget(DomainError):
         super().__init__(f"the answer exceeded its budget of {budget} tokens")
 
 
+async def append_in_transaction(
+    uow_factory: UnitOfWorkFactory, run_id: str, owner: str | None, events: Sequence[NewEvent]
+) -> list[RunEvent] | None:
+    """``UnitOfWorkFactory.append_running`` for a store without a one-statement form: the
+    run row's seqs and the events in one write transaction."""
+    async with uow_factory() as uow:
+        last = await uow.runs.allocate(run_id, len(events), expect=RunStatus.RUNNING, owner=owner)
+        if last is None:
+            return None
+        stored = await uow.events.append(run_id, last - len(events) + 1, events)
+        await uow.commit()
+    return stored
+
+
 class RunLog:
     """The single writer of one running run's events."""
 
@@ -67,16 +81,11 @@ class RunLog:
         self._run = run
 
     async def append(self, events: Sequence[NewEvent]) -> None:
-        async with self._uow_factory() as uow:
-            last = await uow.runs.allocate(
-                self._run.run_id, len(events), expect=RunStatus.RUNNING, owner=self._run.owner
-            )
-            if last is None:
-                raise RunStopped
-            stored = await uow.events.append(self._run.run_id, last - len(events) + 1, events)
-            await uow.commit()
+        stored = await self._uow_factory.append_running(self._run.run_id, self._run.owner, events)
+        if stored is None:
+            raise RunStopped
         await self._notifier.publish(
-            RunNote(self._run.run_id, last, RunStatus.RUNNING, tuple(stored))
+            RunNote(self._run.run_id, stored[-1].seq, RunStatus.RUNNING, tuple(stored))
         )
 
     async def finish(

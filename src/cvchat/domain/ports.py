@@ -153,6 +153,17 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """``read_only`` units may run concurrently with the writer (SQLite WAL readers)."""
 
+    async def append_running(
+        self, run_id: str, owner: str | None, events: Sequence[NewEvent]
+    ) -> list[RunEvent] | None:
+        """Append to a running run's log, committed on return, as one atomic step.
+
+        The run row's seq counter moves and the events go in only while the run is still
+        ``running`` (and, given an ``owner``, still claimed by it); otherwise nothing is
+        written and the result is ``None``. This is the token path, so an adapter does it
+        in as few round trips as its database allows.
+        """
+
 
 class Subscription(Protocol):
     async def wait(self, timeout: float | None = None) -> RunNote | None:

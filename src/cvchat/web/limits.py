@@ -11,9 +11,7 @@ caps header size should use ``--http h11``.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import TypeVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -117,30 +115,3 @@ class HeaderSizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-async def until_idle(source: AsyncIterator[T], idle_s: float) -> AsyncIterator[T]:
-    """``source``'s items until it ends or yields nothing for ``idle_s`` seconds.
-
-    A stream's keep-alive pings are written beside this iterator, so they never count as
-    activity. On timeout the source is closed (its cleanup runs) and iteration just ends:
-    an SSE client reconnects with ``Last-Event-ID`` and misses nothing.
-    """
-    iterator = aiter(source)
-    try:
-        while True:
-            try:
-                # In this task, not in wait_for's inner one: a cancel of the stream (client
-                # gone, server stopping: anyio cancels repeatedly) then never finds the
-                # source still running in another task when it closes it below.
-                async with asyncio.timeout(idle_s):
-                    item = await anext(iterator)
-            except StopAsyncIteration:
-                return
-            except TimeoutError:
-                return
-            yield item
-    finally:
-        aclose = getattr(iterator, "aclose", None)
-        if aclose is not None:
-            await aclose()

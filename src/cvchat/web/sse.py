@@ -23,36 +23,48 @@ def encode_event(event: RunEvent) -> bytes:
     ).encode()
 
 
-async def until_set(source: AsyncIterator[T], stop: anyio.Event) -> AsyncIterator[T]:
-    """``source``'s items until it ends or ``stop`` is set; then the source is closed.
+async def until_idle_or_set(
+    source: AsyncIterator[T], idle_s: float, stop: anyio.Event
+) -> AsyncIterator[T]:
+    """``source``'s items until it ends, yields nothing for ``idle_s`` seconds, or ``stop`` is
+    set; then the source is closed and iteration just ends.
 
-    For a clean end of a stream when the server shuts down: sse-starlette sets its
-    ``shutdown_event`` on uvicorn's exit signal; if the body iterator then simply ends, the
-    response completes (final chunk sent) instead of being cut, and the client resumes on
-    another process by ``Last-Event-ID``. The wait for the next item is cancelled in this
-    task (a cancel scope), so the source is never left running in another task.
+    Idle: a stream's keep-alive pings are written beside this iterator, so they never count
+    as activity; an SSE client reconnects with ``Last-Event-ID`` and misses nothing.
+    Stop: sse-starlette sets its ``shutdown_event`` on uvicorn's exit signal; the body then
+    simply ends, so the response completes (final chunk sent) instead of being cut, and the
+    client resumes on another process.
+
+    Both end the wait for the next item in this task (a timeout that the stop watcher
+    expires at once), so the source is never left running in another task. One watcher task
+    per stream and one timer per item: this runs once per frame written, and the previous
+    form (a watcher task and a cancel scope per item) cost ~30 µs a frame against ~7 µs.
     """
     iterator = aiter(source)
+    loop = asyncio.get_running_loop()
+    waiting: asyncio.Timeout | None = None
+    stopped = False
+
+    async def watch() -> None:
+        nonlocal stopped
+        await stop.wait()
+        stopped = True
+        if waiting is not None:
+            waiting.reschedule(loop.time())  # expire the current wait now
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        while not stop.is_set():
-            with anyio.CancelScope() as scope:
-
-                def cancel(_: object, scope: anyio.CancelScope = scope) -> None:
-                    scope.cancel()
-
-                watcher = asyncio.ensure_future(stop.wait())
-                watcher.add_done_callback(cancel)
-                try:
+        while not stopped:
+            try:
+                async with asyncio.timeout(idle_s) as waiting:
                     item = await anext(iterator)
-                except StopAsyncIteration:
-                    return
-                finally:
-                    watcher.remove_done_callback(cancel)
-                    watcher.cancel()
-            if scope.cancelled_caught:
+            except (StopAsyncIteration, TimeoutError):
                 return
+            finally:
+                waiting = None
             yield item
     finally:
+        watcher.cancel()
         aclose = getattr(iterator, "aclose", None)
         if aclose is not None:
             await aclose()

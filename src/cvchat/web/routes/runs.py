@@ -15,10 +15,9 @@ from cvchat.application.runs import cancel_run, get_run, open_run_stream
 from cvchat.domain.errors import InvalidInput
 from cvchat.infrastructure.observability.logging import bind_run_for_task
 from cvchat.web.deps import ContainerDep, PrincipalDep
-from cvchat.web.limits import until_idle
 from cvchat.web.ratelimit import RateLimitsDep, limit_stream_opens
 from cvchat.web.schemas import ID_PATTERN, ErrorOut, RunOut
-from cvchat.web.sse import until_set
+from cvchat.web.sse import until_idle_or_set
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 RunId = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -82,7 +81,7 @@ async def read_run_events(
             # Frames were encoded once per process; whatever is there goes out in one write.
             # No new event for idle_s: the stream ends and the client resumes later.
             # Server shutting down: the stream ends cleanly; the client resumes elsewhere.
-            async for batch in until_set(until_idle(stream.batches, idle_s), shutdown):
+            async for batch in until_idle_or_set(stream.batches, idle_s, shutdown):
                 yield b"".join(frame for _, frame in batch)
         finally:
             slot.release()
