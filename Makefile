@@ -57,9 +57,9 @@ data: install system
 	@if $(BIN)/cvchat --help | grep -q " dataset "; then \
 		test -f data/cvs/manifest.json || $(BIN)/cvchat dataset --count 30 --seed 42; \
 	fi
-	@if $(BIN)/cvchat --help | grep -q " index "; then \
-		test -e data/index/current || $(BIN)/cvchat index; \
-	fi
+	@# Always: incremental (unchanged CVs keep their vectors), and it rebuilds an index made
+	@# under other settings (model, backend), which the server would refuse to serve.
+	@if $(BIN)/cvchat --help | grep -q " index "; then $(BIN)/cvchat index; fi
 
 dataset: install system
 	$(BIN)/cvchat dataset --count 30 --seed 42
@@ -80,6 +80,8 @@ test-python: install-test
 # Browser tests: the streaming ones on the echo pipeline (paced, deterministic), then the
 # sources ones on the real offline answerer over a small generated corpus.
 E2E_DATA := $(CURDIR)/.cache/e2e-data
+# Every test process shares one folder of ONNX model exports (made once, then reused).
+test-python test-front $(E2E_DATA)/index/current: export CVCHAT_MODELS_DIR = $(CURDIR)/.cache/models
 
 test-front: install-test system-test front $(E2E_DATA)/index/current
 	cd front && npm run lint && npm test && npm run e2e

@@ -4,10 +4,16 @@
     .venv/bin/python bench/retrieval_bench.py --corpus data/cvs    # or an existing corpus
 
 Indexing is measured on real generated PDFs (text extraction, chunking, embedding, FAISS, BM25,
-writing the version). Larger corpora are made by perturbing the real CVs: each copy gets new
-ids, digits re-drawn and 15 % of its words swapped for other corpus words (so BM25 posting
-lists and document lengths stay realistic), and its vectors get Gaussian noise before
-re-normalization (FAISS cost does not depend on what vectors mean). Latency is end to end per
+writing the version) for each embedding backend (torch, onnx, onnx-int8), with PDF text read
+serially and by one worker process per core, all in the same run: the repeats are interleaved
+(round r builds every variant once) so a change of machine load hits every variant alike. The
+floor is what the cores could do at best: (pypdf CPU-seconds + encoding CPU-seconds) / cores,
+each stage measured alone. Query-encoder latency is measured per backend.
+
+Larger corpora are made by perturbing the real CVs: each copy gets new ids, digits re-drawn
+and 15 % of its words swapped for other corpus words (so BM25 posting lists and document
+lengths stay realistic), and its vectors get Gaussian noise before re-normalization (FAISS
+cost does not depend on what vectors mean). Latency is end to end per
 query — query embedding included — through ``IndexSnapshot.search`` with k = 5, on one thread;
 ``*_index_only`` rows repeat dense and hybrid with the query vectors computed beforehand.
 The baseline of the same run is the query embedding alone (the floor of dense and hybrid) and
@@ -38,9 +44,17 @@ from cvchat.infrastructure.rag.config import (
     SearchConfig,
     baseline_index_config,
 )
-from cvchat.infrastructure.rag.embeddings import OFFLINE_MODEL, Embedder, load_embedder
+from cvchat.infrastructure.rag.corpus import discover
+from cvchat.infrastructure.rag.embeddings import (
+    BACKENDS,
+    OFFLINE_MODEL,
+    Embedder,
+    cpu_count,
+    load_embedder,
+)
 from cvchat.infrastructure.rag.eval_queries import build_queries, load_ground_truth
 from cvchat.infrastructure.rag.evaluation import build_snapshot
+from cvchat.infrastructure.rag.pdf_text import read_pdfs
 from cvchat.infrastructure.rag.records import ChunkRecord, DocumentRecord
 from cvchat.infrastructure.rag.snapshot import IndexSnapshot
 from cvchat.infrastructure.rag.store import IndexStore
@@ -156,13 +170,116 @@ def latency(
     return percentiles(samples, cpu)
 
 
+def cpu_now() -> float:
+    """CPU-seconds of this process and of its finished children (the PDF workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def encoding_latency(embedder: Embedder, queries: list[str]) -> dict[str, float]:
+    for text in queries[:5]:
+        embedder.encode_query(text)
+    samples, cpu = [], []
+    for text in queries:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        embedder.encode_query(text)
+        samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return percentiles(samples, cpu)
+
+
+def store_for(work: Path, corpus: Path, name: str, rag: RetrievalSettings) -> IndexStore:
+    settings = Settings(data_dir=work / name, rag=rag)
+    settings.data_dir.mkdir()
+    (settings.data_dir / "models").symlink_to(work / "models", target_is_directory=True)
+    os.symlink(corpus.resolve(), settings.cvs_dir)  # the store reads <data_dir>/cvs
+    return IndexStore(settings)
+
+
+def indexing(
+    work: Path, corpus: Path, model: str, repeats: int, backends: list[str]
+) -> dict[str, Any]:
+    """Every backend × {serial, parallel} PDF reading, ``repeats`` interleaved rounds."""
+    variants: list[tuple[str, int | None]] = [(b, w) for b in backends for w in (0, None)]
+    stores = {}
+    for backend, workers in variants:
+        rag = RetrievalSettings(
+            embedding_model=model,
+            embedding_backend=backend,  # type: ignore[arg-type]
+            pdf_workers=workers,
+        )
+        store = store_for(work, corpus, f"store-{backend}-{workers}", rag)
+        started = time.perf_counter()
+        store.embedder.encode_query("warm up")
+        ready = time.perf_counter() - started  # load (and export, first time) + one query
+        print(f"{backend}: model ready in {ready:.1f} s", flush=True)
+        stores[(backend, workers)] = store
+    wall: dict[tuple[str, int | None], list[float]] = {v: [] for v in variants}
+    cpu: dict[tuple[str, int | None], list[float]] = {v: [] for v in variants}
+    last = {}
+    for _ in range(repeats):
+        for variant in variants:
+            gc.collect()
+            started_cpu = cpu_now()
+            last[variant] = stores[variant].build(full=True)
+            wall[variant].append(last[variant].seconds)
+            cpu[variant].append(cpu_now() - started_cpu)
+    out: dict[str, Any] = {"load_average": os.getloadavg()}
+    for (backend, workers), report in last.items():
+        files = report.files - len(report.skipped)
+        seconds = statistics.median(wall[(backend, workers)])
+        name = f"{backend} {'serial' if workers == 0 else f'{cpu_count()} workers'}"
+        out[name] = {
+            "cvs": files,
+            "pages": report.pages,
+            "chunks": report.chunks,
+            "median_seconds": seconds,
+            "cvs_per_s": files / seconds,
+            "all_seconds": wall[(backend, workers)],
+            "median_cpu_seconds": statistics.median(cpu[(backend, workers)]),
+        }
+        print(name, json.dumps(out[name]), flush=True)
+
+    # The floor: each stage alone, in CPU-seconds.
+    paths = [s.path for s in discover(corpus)]
+    pdf_cpu = []
+    for _ in range(repeats):
+        started = time.process_time()
+        list(read_pdfs(paths, workers=0))
+        pdf_cpu.append(time.process_time() - started)
+    chunks = [c.text for c in stores[variants[0]].snapshot().chunks]
+    floor: dict[str, Any] = {"pypdf_cpu_s": statistics.median(pdf_cpu), "cvs": len(paths)}
+    for backend in backends:
+        embedder = stores[(backend, 0)].embedder
+        samples, wall_s = [], []
+        for _ in range(repeats):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            embedder.encode_passages(chunks)
+            wall_s.append(time.perf_counter() - started)
+            samples.append(time.process_time() - started_cpu)
+        encode_cpu = statistics.median(samples)
+        seconds = (floor["pypdf_cpu_s"] + encode_cpu) / cpu_count()
+        floor[backend] = {
+            "encode_cpu_s": encode_cpu,
+            "encode_wall_s": statistics.median(wall_s),
+            "passages": len(chunks),
+            "floor_seconds": seconds,
+            "ceiling_cvs_per_s": len(paths) / seconds,
+        }
+    out["floor"] = floor
+    print("floor", json.dumps(floor), flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="an existing corpus folder (cvs_dir)")
     parser.add_argument("--generate", type=int, default=30, help="CVs to generate otherwise")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--model", default=OFFLINE_MODEL)
-    parser.add_argument("--scales", default="30,1000,10000")
+    parser.add_argument("--backend", default=RetrievalSettings().embedding_backend)
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="compared for indexing")
+    parser.add_argument("--scales", default="30,1000,10000", help="empty: indexing only")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3, help="indexing runs (median kept)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/retrieval.json"))
@@ -173,35 +290,15 @@ def main() -> None:
     corpus = args.corpus or work / "cvs"
     if args.corpus is None:
         generate(args.generate, args.seed, corpus)
-    rag = RetrievalSettings(embedding_model=args.model)
+    (work / "models").mkdir()
+    backends = [b for b in args.backends.split(",") if b]
+    results["indexing"] = indexing(work, corpus, args.model, args.repeats, backends)
+
+    rag = RetrievalSettings(embedding_model=args.model, embedding_backend=args.backend)
+    store = store_for(work, corpus, "store", rag)
     settings = Settings(data_dir=work / "store", rag=rag)
-    settings.data_dir.mkdir()
-    os.symlink(corpus.resolve(), settings.cvs_dir)  # the store reads <data_dir>/cvs
-
-    started = time.perf_counter()
-    embedder = load_embedder(args.model)
-    embedder.encode_query("warm up")
-    results["model_load_s"] = time.perf_counter() - started
-
-    store = IndexStore(settings)
-    runs, cpu_seconds = [], []
-    for _ in range(args.repeats):
-        started_cpu = time.process_time()
-        runs.append(store.build(full=True))
-        cpu_seconds.append(time.process_time() - started_cpu)
-    seconds = statistics.median(r.seconds for r in runs)
-    files, pages = runs[-1].files - len(runs[-1].skipped), runs[-1].pages
-    results["indexing"] = {
-        "cvs": files,
-        "pages": pages,
-        "chunks": runs[-1].chunks,
-        "median_seconds": seconds,
-        "cvs_per_s": files / seconds,
-        "pages_per_s": pages / seconds,
-        "all_seconds": [r.seconds for r in runs],
-        "median_cpu_seconds": statistics.median(cpu_seconds),  # both cores count
-    }
-    print(json.dumps(results["indexing"], indent=1), flush=True)
+    embedder = store.embedder
+    store.build(full=True)
 
     base = store.snapshot()
     truth = load_ground_truth(settings.cvs_dir)
@@ -210,15 +307,23 @@ def main() -> None:
     queries = rng.sample(texts, min(args.queries, len(texts)))
     search = SearchConfig.from_settings(settings.rag)
 
-    samples, cpu = [], []
-    for text in queries:
-        started, started_cpu = time.perf_counter(), time.process_time()
-        embedder.encode_query(text)
-        samples.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-    results["query_embedding_only"] = percentiles(samples, cpu)
+    results["query_embedding_only"] = {
+        backend: encoding_latency(
+            load_embedder(args.model, backend, work / "models"),  # type: ignore[arg-type]
+            queries,
+        )
+        for backend in backends
+    }
+    print("query embedding", json.dumps(results["query_embedding_only"]), flush=True)
+    if not args.scales:
+        results["load_average_end"] = os.getloadavg()
+        args.out.write_text(json.dumps(results, indent=1))
+        print(f"written to {args.out}")
+        return
 
-    baseline = build_snapshot(work, settings, baseline_index_config(args.model), embedder, "b")
+    baseline = build_snapshot(
+        work, settings, baseline_index_config(args.model, args.backend), embedder, "b"
+    )
     results["baseline_hybrid_at_real_size"] = latency(
         baseline, queries, "hybrid", BASELINE_SEARCH, embedder
     )

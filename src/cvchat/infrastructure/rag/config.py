@@ -1,8 +1,10 @@
 """What shapes an index (``IndexConfig``) and what shapes a query (``SearchConfig``).
 
 ``IndexConfig`` is written into each version's manifest: vectors of an unchanged CV are reused
-only when it is equal. ``BASELINE_*`` is the replaced service's configuration, which the
-evaluation runs beside ours on the same corpus and the same model.
+only when it is equal. The embedding backend is part of it (its vectors differ slightly from
+another backend's); manifests written before it existed read as ``torch``. ``BASELINE_*`` is
+the replaced service's configuration, which the evaluation runs beside ours on the same corpus
+and the same model.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
 @dataclass(frozen=True)
 class IndexConfig:
     model: str
+    backend: str = "torch"
     chunking: Literal["cv", "fixed"] = "cv"
     chunk_tokens: int = 128
     overlap_tokens: int = 24
@@ -33,6 +36,7 @@ class IndexConfig:
     def from_settings(cls, rag: RetrievalSettings) -> IndexConfig:
         return cls(
             model=rag.embedding_model,
+            backend=rag.embedding_backend,
             chunk_tokens=rag.chunk_tokens,
             overlap_tokens=rag.chunk_overlap_tokens,
             contextual=rag.contextual_chunks,
@@ -79,9 +83,11 @@ class SearchConfig:
         )
 
 
-def baseline_index_config(model: str) -> IndexConfig:
+def baseline_index_config(model: str, backend: str = "torch") -> IndexConfig:
     """Blind 500-character chunks with 50 overlap, plain tokens, no context line."""
-    return IndexConfig(model=model, chunking="fixed", contextual=False, keyword_analyzer="plain")
+    return IndexConfig(
+        model=model, backend=backend, chunking="fixed", contextual=False, keyword_analyzer="plain"
+    )
 
 
 # RRF k = 60 over the top 20 of each side; a CV ranks by its best passage only.

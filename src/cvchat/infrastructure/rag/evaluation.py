@@ -90,6 +90,7 @@ def build_snapshot(
         embedder,
         folder / name,
         batch_size=settings.rag.embed_batch_size,
+        workers=settings.rag.pdf_workers,
     )
     return IndexSnapshot(folder / name)
 
@@ -101,7 +102,9 @@ def evaluate_corpus(
     if not truth:
         raise FileNotFoundError(f"no */cv.json under {settings.cvs_dir}: run `cvchat dataset`")
     queries = build_queries(truth, seed=seed, max_queries=max_queries)
-    embedder = load_embedder(settings.rag.embedding_model)
+    embedder = load_embedder(
+        settings.rag.embedding_model, settings.rag.embedding_backend, settings.model_cache_dir
+    )
     ours_config = IndexConfig.from_settings(settings.rag)
     ours_search = SearchConfig.from_settings(settings.rag)
     runs: dict[str, dict[str, list[str]]] = {}
@@ -109,7 +112,11 @@ def evaluate_corpus(
     with tempfile.TemporaryDirectory(prefix="cvchat-eval-") as tmp:
         folder = Path(tmp)
         base = build_snapshot(
-            folder, settings, baseline_index_config(ours_config.model), embedder, "baseline"
+            folder,
+            settings,
+            baseline_index_config(ours_config.model, ours_config.backend),
+            embedder,
+            "baseline",
         )
         ours = build_snapshot(folder, settings, ours_config, embedder, "ours")
         encoder = PrecomputedQueries(embedder, [q.text for q in queries])
@@ -135,6 +142,7 @@ def evaluate_corpus(
             by_phrasing[label][name] = scores(subset, ranked)
     return {
         "model": settings.rag.embedding_model,
+        "backend": settings.rag.embedding_backend,
         "config": {"ours": ours_config.to_json(), "search": vars(ours_search)},
         "corpus": {"cvs": len(truth), "dir": str(settings.cvs_dir)},
         "queries": {

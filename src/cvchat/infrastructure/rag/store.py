@@ -45,6 +45,7 @@ class IndexStore:
         self.root = settings.index_dir
         self.cvs_dir = settings.cvs_dir
         self.rag = settings.rag
+        self.models_dir = settings.model_cache_dir
         self.index_config = IndexConfig.from_settings(settings.rag)
         self.search_config = SearchConfig.from_settings(settings.rag)
         self._snapshot: IndexSnapshot | None = None
@@ -55,7 +56,7 @@ class IndexStore:
 
     @property
     def embedder(self) -> Embedder:
-        return load_embedder(self.rag.embedding_model)
+        return load_embedder(self.rag.embedding_model, self.rag.embedding_backend, self.models_dir)
 
     def warm_up(self) -> None:
         """Load the model and the current version now instead of at the first query."""
@@ -117,6 +118,15 @@ class IndexStore:
             )
             self._failed = (version, error)
             raise error
+        if snapshot.config.backend != self.rag.embedding_backend:
+            error = IndexUnavailable(
+                f"index version {version} was built with embedding backend "
+                f"'{snapshot.config.backend}', but the configured backend "
+                f"(CVCHAT_RAG__EMBEDDING_BACKEND) is '{self.rag.embedding_backend}': "
+                f"rebuild it with `cvchat index`"
+            )
+            self._failed = (version, error)
+            raise error
         snapshot.set_ef_search(self.search_config.hnsw_ef_search)
         log.info("serving index version %s (%d passages)", version, len(snapshot.chunks))
         return snapshot
@@ -172,6 +182,7 @@ class IndexStore:
                     previous=previous,
                     batch_size=self.rag.embed_batch_size,
                     progress=progress,
+                    workers=self.rag.pdf_workers,
                 )
                 staging.rename(self.root / version)
             finally:
