@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextualSelect, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer, Text
 
@@ -37,7 +37,7 @@ RETURNING seq, created_at
 """
 
 
-def _pg_statement(with_owner: bool) -> object:
+def _pg_statement(with_owner: bool) -> TextualSelect:
     sql = _PG_APPEND.format(owner="AND owner = :owner" if with_owner else "")
     return (
         text(sql)
@@ -63,7 +63,7 @@ async def append_running_postgres(
         params["owner"] = owner
     async with db.writer.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        result = await autocommit.execute(_PG_STATEMENTS[owner is not None], params)  # type: ignore[call-overload]
+        result = await autocommit.execute(_PG_STATEMENTS[owner is not None], params)
         rows = sorted(result.all())
     if not rows:
         return None
