@@ -18,7 +18,7 @@ from cvchat.infrastructure.db.engine import Database, asyncpg_dsn, create_databa
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
 from cvchat.infrastructure.executor.inprocess import InProcessExecutor
 from cvchat.infrastructure.notify.local import InProcessNotifier
-from cvchat.infrastructure.notify.postgres import PostgresNotifier
+from cvchat.infrastructure.notify.postgres import Channel, PostgresNotifier
 from cvchat.infrastructure.observability.metrics import PrometheusTelemetry
 from cvchat.infrastructure.observability.run_stats import read_run_stats
 from cvchat.settings import Settings
@@ -120,13 +120,17 @@ class Container:
 
 def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> Container:
     db = create_database(settings.database_url)
-    uow_factory = SqlUnitOfWorkFactory(db)
+    channel = None if db.is_sqlite else Channel()  # token appends notify on it themselves
+    uow_factory = SqlUnitOfWorkFactory(db, announce=channel)
     probe = partial(run_progress, uow_factory)
     notifier: InProcessNotifier | PostgresNotifier = (
         InProcessNotifier(probe, settings.stream_recheck_s)
-        if db.is_sqlite
+        if channel is None
         else PostgresNotifier(
-            asyncpg_dsn(settings.database_url), probe=probe, probe_s=settings.stream_recheck_s
+            asyncpg_dsn(settings.database_url),
+            channel,
+            probe=probe,
+            probe_s=settings.stream_recheck_s,
         )
     )
     telemetry = PrometheusTelemetry()

@@ -79,6 +79,8 @@ class FakeUnitOfWork:
 
 
 class FakeUnitOfWorkFactory:
+    announces_appends = False
+
     def __init__(self) -> None:
         self.store = Store()
 

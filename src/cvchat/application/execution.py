@@ -85,7 +85,13 @@ class RunLog:
         if stored is None:
             raise RunStopped
         await self._notifier.publish(
-            RunNote(self._run.run_id, stored[-1].seq, RunStatus.RUNNING, tuple(stored))
+            RunNote(
+                self._run.run_id,
+                stored[-1].seq,
+                RunStatus.RUNNING,
+                tuple(stored),
+                announced=self._uow_factory.announces_appends,
+            )
         )
 
     async def finish(

@@ -79,13 +79,16 @@ class RunNote:
 
     ``events`` are the committed events that end at ``seq``, when the writer is in this
     process: a stream in the same process takes them from the note instead of reading them
-    back from the database. Notes that cross processes carry none.
+    back from the database. Notes that cross processes carry none. ``announced`` says the
+    write that made the note already told the other processes (the store notified in the
+    same statement), so the notifier only wakes this process's readers.
     """
 
     run_id: str
     seq: int
     status: RunStatus
     events: tuple[RunEvent, ...] = field(default=(), compare=False, repr=False)
+    announced: bool = field(default=False, compare=False, repr=False)
 
     @staticmethod
     def resync(run_id: str) -> RunNote:

@@ -150,6 +150,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
+    announces_appends: bool
+    """Whether ``append_running`` also notifies the other processes, in the same statement
+    (PostgreSQL: a NOTIFY that goes out with the commit), so the writer need not."""
+
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """``read_only`` units may run concurrently with the writer (SQLite WAL readers)."""
 

@@ -4,6 +4,9 @@ On PostgreSQL one statement does it all: a CTE moves the run row's seq counter u
 same conditions as ``SqlRuns.allocate`` (still running, still ours) and the INSERT takes its
 seqs from it, sent outside an explicit transaction so that the statement commits itself.
 One round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT), so less CPU on both ends.
+Given the notifier's channel, the same statement also NOTIFYs the other processes (the
+note goes out with the commit, and only if something was written), which saves a second
+commit per batch and keeps tokens off the notifier's one connection.
 ``created_at`` is the database's ``clock_timestamp()`` as the row goes in, right before the
 statement commits (a Python timestamp would also count the wait for a pooled connection).
 A cancel that took the row first leaves the CTE empty, so nothing is inserted, exactly as
@@ -23,22 +26,35 @@ from cvchat.domain.events import NewEvent, RunEvent
 from cvchat.domain.model import RunStatus
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.tables import UtcDateTime
+from cvchat.infrastructure.notify.postgres import Channel
 
 _PG_APPEND = """
 WITH moved AS (
     UPDATE runs SET last_seq = last_seq + :n
     WHERE id = :run_id AND status = :running {owner}
     RETURNING last_seq
-)
+){notify}
 INSERT INTO run_events (run_id, seq, type, data, created_at)
 SELECT :run_id, moved.last_seq - :n + e.ord, e.type, CAST(e.data AS json), clock_timestamp()
-FROM moved, unnest(:types, :datas) WITH ORDINALITY AS e(type, data, ord)
+FROM moved{notified}, unnest(:types, :datas) WITH ORDINALITY AS e(type, data, ord)
 RETURNING seq, created_at
 """
 
+# The payload of ``Channel.payload`` (notify/postgres.py), built from the moved counter.
+_PG_NOTIFY = """, notified AS (
+    SELECT pg_notify(CAST(:channel AS text), json_build_object(
+        'r', CAST(:run_id AS text), 's', moved.last_seq,
+        'st', CAST(:running AS text), 'o', CAST(:origin AS text))::text)
+    FROM moved
+)"""
 
-def _pg_statement(with_owner: bool) -> TextualSelect:
-    sql = _PG_APPEND.format(owner="AND owner = :owner" if with_owner else "")
+
+def _pg_statement(with_owner: bool, with_notify: bool) -> TextualSelect:
+    sql = _PG_APPEND.format(
+        owner="AND owner = :owner" if with_owner else "",
+        notify=_PG_NOTIFY if with_notify else "",
+        notified=", notified" if with_notify else "",
+    )
     return (
         text(sql)
         .bindparams(bindparam("types", type_=ARRAY(Text)), bindparam("datas", type_=ARRAY(Text)))
@@ -46,11 +62,19 @@ def _pg_statement(with_owner: bool) -> TextualSelect:
     )
 
 
-_PG_STATEMENTS = {True: _pg_statement(True), False: _pg_statement(False)}
+_PG_STATEMENTS = {
+    (owner, notify): _pg_statement(owner, notify)
+    for owner in (True, False)
+    for notify in (True, False)
+}
 
 
 async def append_running_postgres(
-    db: Database, run_id: str, owner: str | None, events: Sequence[NewEvent]
+    db: Database,
+    run_id: str,
+    owner: str | None,
+    events: Sequence[NewEvent],
+    announce: Channel | None = None,
 ) -> list[RunEvent] | None:
     params: dict[str, object] = {
         "n": len(events),
@@ -61,9 +85,14 @@ async def append_running_postgres(
     }
     if owner is not None:
         params["owner"] = owner
+    if announce is not None:
+        params["channel"] = announce.name
+        params["origin"] = announce.origin
     async with db.writer.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        result = await autocommit.execute(_PG_STATEMENTS[owner is not None], params)
+        result = await autocommit.execute(
+            _PG_STATEMENTS[owner is not None, announce is not None], params
+        )
         rows = sorted(result.all())
     if not rows:
         return None

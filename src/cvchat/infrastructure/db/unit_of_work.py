@@ -19,6 +19,7 @@ from cvchat.infrastructure.db.repositories import (
     SqlThreads,
     SqlUsers,
 )
+from cvchat.infrastructure.notify.postgres import Channel
 
 
 class SqlUnitOfWork:
@@ -53,8 +54,11 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, announce: Channel | None = None) -> None:
+        """``announce``: the PostgreSQL notifier's channel, for appends to notify on."""
         self.db = db
+        self._announce = None if db.is_sqlite else announce
+        self.announces_appends = self._announce is not None
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, read_only=read_only)
@@ -63,6 +67,6 @@ class SqlUnitOfWorkFactory:
         self, run_id: str, owner: str | None, events: Sequence[NewEvent]
     ) -> list[RunEvent] | None:
         if not self.db.is_sqlite:
-            return await append_running_postgres(self.db, run_id, owner, events)
+            return await append_running_postgres(self.db, run_id, owner, events, self._announce)
         # SQLite: no UPDATE inside a CTE, so two statements in one write transaction.
         return await append_in_transaction(self, run_id, owner, events)  # type: ignore[arg-type]

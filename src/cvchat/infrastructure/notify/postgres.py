@@ -1,10 +1,12 @@
 """PostgreSQL LISTEN/NOTIFY: one listening connection per process, fanned out locally.
 
-Every process sees every note, including its own (NOTIFY is delivered to the sender's
-LISTEN too), so a stream in one process wakes for events another process wrote, and a
-cancel accepted anywhere reaches the executor wherever it runs. If the listening
-connection drops, it is reopened with backoff and every subscriber re-reads, since
-notes sent meanwhile are lost.
+A stream in one process wakes for events another process wrote, and a cancel accepted
+anywhere reaches the executor wherever it runs. Every note is dispatched in this process
+first, so the NOTIFY only matters to the others: its payload names its origin, and a
+process drops its own echoes. Token appends notify in their own statement (see
+``infrastructure/db/log_append.py``), so they cost no second commit and do not queue on
+this process's one notifying connection. If the listening connection drops, it is
+reopened with backoff and every subscriber re-reads, since notes sent meanwhile are lost.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -25,13 +29,34 @@ log = logging.getLogger(__name__)
 CHANNEL = "cvchat_runs"
 
 
+@dataclass(frozen=True)
+class Channel:
+    """Where a process notifies, and as whom: ``origin`` lets it skip its own notes.
+
+    The payload is ``{"r": run id, "s": seq, "st": status, "o": origin}``; the append
+    statement builds the same object in SQL.
+    """
+
+    name: str = CHANNEL
+    origin: str = field(default_factory=lambda: secrets.token_hex(8))
+
+    def payload(self, note: RunNote) -> str:
+        return json.dumps(
+            {"r": note.run_id, "s": note.seq, "st": str(note.status), "o": self.origin}
+        )
+
+
 class PostgresNotifier(Hub):
     def __init__(
-        self, dsn: str, channel: str = CHANNEL, probe: Probe | None = None, probe_s: float = 5.0
+        self,
+        dsn: str,
+        channel: Channel | None = None,
+        probe: Probe | None = None,
+        probe_s: float = 5.0,
     ) -> None:
         super().__init__(probe, probe_s)
         self._dsn = dsn
-        self._channel = channel
+        self.channel = channel or Channel()
         self._conn: asyncpg.Connection | None = None
         self._send_lock = asyncio.Lock()
         self._reconnect: asyncio.Task[None] | None = None
@@ -43,15 +68,17 @@ class PostgresNotifier(Hub):
 
     async def _connect(self) -> None:
         conn = await asyncpg.connect(self._dsn)
-        await conn.add_listener(self._channel, self._on_notify)
+        await conn.add_listener(self.channel.name, self._on_notify)
         conn.add_termination_listener(self._on_lost)
         self._conn = conn
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         try:
             raw = json.loads(payload)
+            if raw.get("o") == self.channel.origin:
+                return  # dispatched here when it was sent
             note = RunNote(raw["r"], int(raw["s"]), RunStatus(raw["st"]))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("ignored a malformed notification: %.200s", payload)
             return
         self.dispatch(note)
@@ -78,23 +105,21 @@ class PostgresNotifier(Hub):
             self._reconnect = None
 
     async def publish(self, note: RunNote) -> None:
-        if note.events:
-            # This process's streams take the events from the note at once; the NOTIFY
-            # below wakes the other processes (and comes back here as a no-op).
-            self.dispatch(note)
-        payload = json.dumps({"r": note.run_id, "s": note.seq, "st": str(note.status)})
+        self.dispatch(note)
+        if note.announced:
+            return  # its own statement notified the other processes
         async with self._send_lock:
             conn = self._conn
             if conn is None or conn.is_closed():
-                # Readers still see the write through their safety re-check.
+                # Other processes' readers still see the write through their safety probe.
                 log.warning("notification for run %s not sent: no connection", note.run_id)
-                self.dispatch(note)
                 return
             try:
-                await conn.execute("SELECT pg_notify($1, $2)", self._channel, payload)
+                await conn.execute(
+                    "SELECT pg_notify($1, $2)", self.channel.name, self.channel.payload(note)
+                )
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("notification for run %s not sent: %s", note.run_id, exc)
-                self.dispatch(note)
 
     async def stop(self) -> None:
         self._closing = True
