@@ -75,6 +75,21 @@ def test_onnx_vectors_are_torch_vectors(
     assert np.argmax(vectors @ torch_vectors.T, axis=1).tolist() == list(range(len(passages)))
 
 
+def test_an_onnx_embedder_keeps_the_tokenizer_but_not_the_torch_weights(
+    models_dir: Path,
+) -> None:
+    torch_embedder = load_embedder(OFFLINE_MODEL, "torch")
+    onnx = Embedder(OFFLINE_MODEL, "onnx-int8", models_dir)
+    weights = list(onnx._model.parameters())
+    assert weights and all(p.is_meta for p in weights)  # no storage behind them
+    assert not any(p.is_meta for p in torch_embedder._model.parameters())
+    text = "Kubernetes in Madrid, five years of Python " * 40
+    assert onnx.count([text]) == torch_embedder.count([text])
+    assert onnx.windows(text, 64, 8) == torch_embedder.windows(text, 64, 8)
+    query = "nurse in an intensive care unit"
+    assert float((onnx.encode_query(query) @ torch_embedder.encode_query(query).T)[0, 0]) > 0.95
+
+
 def test_the_exported_model_is_cached_and_a_damaged_one_rebuilt(
     models_dir: Path, tmp_path: Path
 ) -> None:
