@@ -36,6 +36,9 @@ async def server(db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
         database_url=db_url,
         pipeline="echo",
         echo_delay_ms=10,
+        # Tokens start after a pause in which the test's stream has opened, however busy
+        # the machine: only events written after the stream opened count as deliveries.
+        echo_retrieve_ms=300,
         data_dir=tmp_path,
         front_dist=tmp_path / "no-front",
     ).start()

@@ -6,7 +6,9 @@ seqs from it, sent outside an explicit transaction so that the statement commits
 One round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT), so less CPU on both ends.
 Given the notifier's channel, the same statement also NOTIFYs the other processes (the
 note goes out with the commit, and only if something was written), which saves a second
-commit per batch and keeps tokens off the notifier's one connection.
+commit per batch and keeps tokens off the notifier's one connection. The price: should
+PostgreSQL's notification queue ever fill (8 GB by default, only behind a listener stuck
+for days), appends fail and runs end ``error`` instead of going on unannounced.
 ``created_at`` is the database's ``clock_timestamp()`` as the row goes in, right before the
 statement commits (a Python timestamp would also count the wait for a pooled connection).
 A cancel that took the row first leaves the CTE empty, so nothing is inserted, exactly as
