@@ -75,6 +75,18 @@ def test_onnx_vectors_are_torch_vectors(
     assert np.argmax(vectors @ torch_vectors.T, axis=1).tolist() == list(range(len(passages)))
 
 
+def test_an_int8_passage_vector_does_not_depend_on_the_passages_beside_it(
+    models_dir: Path, passages: list[str]
+) -> None:
+    """Same text, same vector, whichever build it is in (full, incremental, another order)."""
+    embedder = backend_embedder("onnx-int8", models_dir)
+    together = embedder.encode_passages(passages[:40])
+    alone = np.vstack([embedder.encode_passages([p]) for p in passages[:6]])
+    np.testing.assert_array_equal(together[:6], alone)
+    elsewhere = embedder.encode_passages(list(reversed(passages[:90])))
+    np.testing.assert_array_equal(elsewhere[::-1][:40], together)
+
+
 def test_an_onnx_embedder_keeps_the_tokenizer_but_not_the_torch_weights(
     models_dir: Path,
 ) -> None:
