@@ -9,9 +9,9 @@ hub name or a local path. Query and passage prompts are a property of the model 
 The backend (``torch``, ``onnx``, ``onnx-int8``) only changes who computes the vectors: the
 model is always loaded with sentence-transformers (tokenizer, modules, configuration) and the
 ONNX graph is exported from it once and cached (``onnx_export``). Vectors of different backends
-differ slightly, so an index records the backend that built it. With int8 a passage's vector
-also depends slightly on the batch it was encoded in (activation scales are per batch; cosine
-to torch's 0.99 on average either way).
+differ slightly, so an index records the backend that built it. int8 encodes every text
+alone, since its activation scales are per batch (``Embedder._batch_size``); its vectors have
+cosine 0.99 to torch's on average.
 """
 
 from __future__ import annotations
