@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -26,9 +27,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-async def pg_url() -> AsyncIterator[str]:
-    """A database created for this test session and dropped after it."""
+@asynccontextmanager
+async def fresh_pg_database() -> AsyncIterator[str]:
+    """A database of its own on the test server (an SQLAlchemy URL), dropped afterwards."""
     name = f"cvchat_test_{uuid.uuid4().hex[:10]}"
     try:
         admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
@@ -37,10 +38,19 @@ async def pg_url() -> AsyncIterator[str]:
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    yield f"{base}/{name}"
-    admin = await asyncpg.connect(PG_ADMIN_DSN)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin = await asyncpg.connect(PG_ADMIN_DSN)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def pg_url() -> AsyncIterator[str]:
+    """A database created for this test session and dropped after it."""
+    async with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +71,23 @@ async def db_url(
         url = pg_url
     await asyncio.to_thread(upgrade, url)
     yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def own_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated database for one test alone, on each engine: for assertions about the
+    whole database (run counts), which other tests' leftovers in the session's shared
+    database would disturb (a run left ``running`` by a killed server, until its lease ends)."""
+    from cvchat.infrastructure.db.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path}/own.db"
+        await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    async with fresh_pg_database() as url:
+        await asyncio.to_thread(upgrade, url)
+        yield url
 
 
 Factory = Callable[..., Awaitable[str]]

@@ -31,9 +31,9 @@ class Scrape:
 
 
 @pytest.fixture
-async def server(db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+async def server(own_db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
     live = await LiveServer(
-        database_url=db_url,
+        database_url=own_db_url,
         pipeline="echo",
         echo_delay_ms=10,
         # Tokens start after a pause in which the test's stream has opened, however busy
