@@ -42,7 +42,7 @@ from cvchat.application.execution import ExecutionSettings, RunExecution  # noqa
 from cvchat.application.messages import post_message  # noqa: E402
 from cvchat.application.threads import create_thread  # noqa: E402
 from cvchat.application.users import create_user  # noqa: E402
-from cvchat.domain.ports import AnswerRequest, Retrieved  # noqa: E402
+from cvchat.domain.ports import AnswerRequest, Retrieved, ToolCall  # noqa: E402
 from cvchat.infrastructure.db.engine import create_database  # noqa: E402
 from cvchat.infrastructure.db.migrate import upgrade  # noqa: E402
 from cvchat.infrastructure.db.tables import run_events  # noqa: E402
@@ -389,7 +389,10 @@ class Firehose:
     def __init__(self, n: int) -> None:
         self.n = n
 
-    async def retrieve(self, request: AnswerRequest) -> Retrieved:
+    async def plan(self, request: AnswerRequest) -> ToolCall:
+        return ToolCall("rag.search", {"query": request.question})
+
+    async def retrieve(self, request: AnswerRequest, call: ToolCall | None = None) -> Retrieved:
         return Retrieved(query=request.question)
 
     async def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]:

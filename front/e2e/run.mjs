@@ -19,7 +19,16 @@ const DIST = path.join(FRONT, "dist");
 const ARTIFACTS = path.join(FRONT, "e2e-artifacts");
 const DOCS_UI = path.join(REPO, "docs", "ui");
 // The screenshots front/README.md shows (the sources ones need E2E_PIPELINE=rag).
-const DOC_SHOTS = ["empty-state", "sources-streaming", "sources", "stopped-run", "reconnecting", "phone", "phone-drawer"];
+const DOC_SHOTS = [
+  "empty-state",
+  "sources-streaming",
+  "sources",
+  "exact-count",
+  "stopped-run",
+  "reconnecting",
+  "phone",
+  "phone-drawer",
+];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ECHO_DELAY_MS = 50;
 const TIMEOUT = 20_000;
@@ -394,6 +403,23 @@ test("sources: cards open the CV's PDF at the cited page", async (ctx, server) =
     const target = await citation.getAttribute("href");
     expectEqual(await page.locator(target).getAttribute("data-testid"), "source-card", `citation ${target}`);
   }
+});
+
+test("sources: a count question states the exact number and names every match", async (ctx, server) => {
+  const page = await openPage(ctx, server);
+  await signUp(page, uniqueName("Counter"));
+  const truth = await (await page.request.get(new URL("/api/candidates?language=en&limit=500", server.base).href)).json();
+  expect(truth.total > 5, `the corpus needs more than 5 English speakers, has ${truth.total}`);
+  await ask(page, "How many candidates speak English?");
+  await waitStatus(page, "done");
+  const text = await answerText(page);
+  expect(text.startsWith(`${truth.total} candidates (English):`), `answer starts: ${text.slice(0, 80)}`);
+  for (const candidate of truth.candidates.slice(0, 25)) {
+    expect(text.includes(candidate.name), `${candidate.name} is missing from the answer`);
+  }
+  const cards = lastAnswer(page).getByTestId("source-card");
+  expectEqual(await cards.count(), Math.min(truth.total, 25), "one evidence card per listed candidate");
+  ctx.screenshots.set("exact-count", await shot(page, "exact-count"));
 });
 
 // ---------------------------------------------------------------- token mode

@@ -123,13 +123,17 @@ def _register_optional() -> None:
     except ImportError:
         pass
     try:
-        from cvchat.commands.retrieval import eval_, index, search
+        from cvchat.commands.evaluation import eval_
+        from cvchat.commands.retrieval import index, search
 
         app.command("index")(index)
         app.command("search")(search)
-        app.command("eval")(eval_)
+        app.add_typer(eval_, name="eval")
     except ImportError:
         pass
+    from cvchat.commands.profiles import profiles
+
+    app.command("profiles")(profiles)
     from cvchat.commands.worker import worker
 
     app.command("worker")(worker)

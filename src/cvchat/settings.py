@@ -53,6 +53,18 @@ class LlmRoleSettings(BaseModel):
     max_retries: int = 3
 
 
+class ProfileSettings(BaseModel):
+    """Candidate profiles (exact answers): who extracts them and who parses questions.
+
+    ``auto``: through the answer model when one is configured, else offline rules. The LLM
+    paths fall back to the offline result for any CV or question they fail on.
+    """
+
+    extractor: Literal["auto", "offline", "llm"] = "auto"
+    parser: Literal["auto", "offline", "llm"] = "auto"
+    llm_concurrency: int = Field(default=4, ge=1)  # CVs extracted at once through the model
+
+
 class AuthSettings(BaseModel):
     """Who may call the API (env prefix ``CVCHAT_AUTH__``).
 
@@ -167,6 +179,7 @@ class Settings(BaseSettings):
     # "auto": the first vendor whose key is in the environment, else the offline answerer.
     answer: LlmRoleSettings = LlmRoleSettings(provider="auto")
     corpus_llm: LlmRoleSettings = LlmRoleSettings()
+    profiles: ProfileSettings = ProfileSettings()
 
     # operations: log lines for a terminal (console) or one JSON object per line (json)
     log_format: Literal["console", "json"] = "console"

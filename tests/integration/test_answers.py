@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import os
 import subprocess
@@ -77,8 +79,12 @@ async def test_a_question_answered_by_one_cv_cites_that_cv_and_page(
     frames = await rag_api.events(run_id)
     kinds = [f.event for f in frames]
     assert kinds[:2] == ["tool_start", "tool_end"] and kinds[-2:] == ["final", "state"]
-    assert cv_id in [cv["cv_id"] for cv in frames[1].data["output"]["cvs"]]
+    assert frames[0].data["tool"] == "profiles.query"
+    assert frames[0].data["input"]["query"]["skills_all"] == [skill]
+    assert frames[1].data["output"]["total"] == 1
     final = frames[-2].data
+    assert final["answer_kind"] == "list"
+    assert [c["cv_id"] for c in final["candidates"]] == [cv_id]
     assert final["text"] == "".join(f.data["text"] for f in frames if f.event == "token")
     assert final["sources"], final["text"]
     assert {s["cv_id"] for s in final["sources"]} == {cv_id}, final["text"]
@@ -89,6 +95,58 @@ async def test_a_question_answered_by_one_cv_cites_that_cv_and_page(
     # The cited PDF is served by id.
     pdf = await rag_api.http.get(f"/api/cvs/{cv_id}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def _speakers(corpus: Path, code: str) -> set[str]:
+    """The CVs whose ground truth (the generator's cv.json) lists the language."""
+    return {
+        p.parent.name
+        for p in (corpus / "cvs").glob("*/cv.json")
+        if code in {lang["code"] for lang in json.loads(p.read_text())["data"]["languages"]}
+    }
+
+
+async def test_a_count_question_counts_every_cv_not_the_top_five(
+    rag_api: Api, corpus: Path
+) -> None:
+    truth = _speakers(corpus, "en")
+    assert len(truth) > 5  # more than retrieval's top k: the old answer could not be right
+    run_id = await rag_api.ask(await rag_api.new_thread(), "How many candidates speak English?")
+    frames = await rag_api.events(run_id)
+    assert frames[0].data == {
+        "tool": "profiles.query",
+        "input": {
+            "question": "How many candidates speak English?",
+            "query": {"languages": [{"code": "en"}], "operation": "count"},
+        },
+    }
+    final = frames[-2].data
+    assert final["answer_kind"] == "count" and final["total"] == len(truth)
+    assert final["text"].startswith(f"{len(truth)} candidates (English):")
+    assert {c["cv_id"] for c in final["candidates"]} == truth
+    for candidate in final["candidates"]:
+        [condition] = candidate["conditions"]
+        assert condition["met"] and condition["evidence"], candidate
+
+
+async def test_a_follow_up_narrows_the_previous_set(rag_api: Api, corpus: Path) -> None:
+    thread = await rag_api.new_thread()
+    await rag_api.events(await rag_api.ask(thread, "Who speaks English?"))
+    second = await rag_api.events(await rag_api.ask(thread, "And which of them speak German?"))
+    final = second[-2].data
+    assert final["query"]["languages"] == [{"code": "en"}, {"code": "de"}]
+    assert {c["cv_id"] for c in final["candidates"]} == _speakers(corpus, "en") & _speakers(
+        corpus, "de"
+    )
+
+
+async def test_an_open_question_keeps_the_rag_path(rag_api: Api) -> None:
+    run_id = await rag_api.ask(
+        await rag_api.new_thread(), "What did people do to improve deployment frequency?"
+    )
+    frames = await rag_api.events(run_id)
+    assert frames[0].data["tool"] == "rag.search"
+    assert frames[-2].data["answer_kind"] == "open"
 
 
 async def test_a_question_nothing_matches_says_so_and_cites_nothing(rag_api: Api) -> None:
@@ -106,3 +164,64 @@ async def test_a_follow_up_stays_within_the_earlier_candidates(rag_api: Api) -> 
     earlier = {s["cv_id"] for s in first["sources"]}
     assert earlier, first["text"]
     assert {s["cv_id"] for s in second["sources"]} <= earlier
+
+
+async def test_candidates_api_lists_exactly_the_set_the_chat_answers_with(
+    rag_api: Api, corpus: Path
+) -> None:
+    truth = _speakers(corpus, "en")
+    got = (await rag_api.http.get("/api/candidates", params={"language": "en"})).json()
+    assert got["total"] == len(truth) and got["query"]["languages"] == [{"code": "en"}]
+    assert {c["cv_id"] for c in got["candidates"]} == truth
+    paged = (
+        await rag_api.http.get(
+            "/api/candidates", params={"language": "en", "limit": 2, "offset": 1, "sort": "name"}
+        )
+    ).json()
+    by_name = sorted(got["candidates"], key=lambda c: c["name"].lower())
+    assert [c["cv_id"] for c in paged["candidates"]] == [c["cv_id"] for c in by_name[1:3]]
+    # the same rows as CSV, by parameter or by Accept header
+    for kwargs in (
+        {"params": {"language": "en", "format": "csv"}},
+        {"params": {"language": "en"}, "headers": {"Accept": "text/csv"}},
+    ):
+        response = await rag_api.http.get("/api/candidates", **kwargs)  # type: ignore[arg-type]
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.text)))
+        assert rows[0] == ["cv_id", "name", "headline", "location", "languages", "years", "English"]
+        assert {r[0] for r in rows[1:]} == truth
+        assert all(r[6].startswith("✓ p.") for r in rows[1:])
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"skils": "Python"}, "unknown parameter(s) skils"),
+        ({"language": "es:Z9"}, "unknown level 'Z9'"),
+        ({"language": "xx"}, "unknown language 'xx'"),
+        ({"degree": "doctor"}, "use one of bachelor, master, phd"),
+        ({"min_years": "-1"}, None),
+        ({"limit": "0"}, None),
+    ],
+)
+async def test_candidates_api_refuses_bad_filters(
+    rag_api: Api, params: dict[str, str], says: str | None
+) -> None:
+    response = await rag_api.http.get("/api/candidates", params=params)
+    assert response.status_code == 422, response.text
+    if says is not None:
+        assert says in response.json()["detail"]
+
+
+async def test_a_candidates_profile_quotes_its_cv(rag_api: Api, corpus: Path) -> None:
+    cv_id = sorted(_speakers(corpus, "en"))[0]
+    profile = (await rag_api.http.get(f"/api/candidates/{cv_id}")).json()
+    assert profile["cv_id"] == cv_id and profile["pdf_url"] == f"/api/cvs/{cv_id}/pdf"
+    pages = [p.extract_text() for p in PdfReader(corpus / "cvs" / profile["file"]).pages]
+    facts = [profile["name"], *profile["languages"], *profile["skills"], *profile["jobs"]]
+    assert len(facts) > 5
+    flat = [" ".join(p.split()) for p in pages]
+    for fact in facts:
+        evidence = fact["evidence"]
+        assert " ".join(evidence["snippet"].split()) in flat[evidence["page"] - 1], fact
+    assert (await rag_api.http.get("/api/candidates/cv-none")).status_code == 404

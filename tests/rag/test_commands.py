@@ -11,14 +11,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cvchat.commands.retrieval import eval_, index, search
+from cvchat.commands.evaluation import eval_
+from cvchat.commands.retrieval import index, search
 from cvchat.infrastructure.rag.embeddings import OFFLINE_MODEL
 from cvchat.settings import get_settings
 
 app = typer.Typer()
 app.command("index")(index)
 app.command("search")(search)
-app.command("eval")(eval_)
+app.add_typer(eval_, name="eval")
 runner = CliRunner()
 
 

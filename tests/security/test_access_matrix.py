@@ -216,6 +216,18 @@ ROWS: list[Row] = [
         (401, 401, 200, 200),
         get(lambda w: f"/api/cvs/{w.cv_id}/pdf"),
     ),
+    Row(
+        "GET",
+        "/api/candidates",
+        (401, 401, 200, 200),
+        get(lambda w: "/api/candidates?language=en"),
+    ),
+    Row(
+        "GET",
+        "/api/candidates/{cv_id}",
+        (401, 401, 200, 200),
+        get(lambda w: f"/api/candidates/{w.cv_id}"),
+    ),
     # Operations, docs and the client shell: public.
     Row("GET", "/api/health", PUBLIC, get(lambda w: "/api/health")),
     Row("GET", "/api/health/live", PUBLIC, get(lambda w: "/api/health/live")),

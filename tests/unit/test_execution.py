@@ -13,7 +13,7 @@ from cvchat.application.users import create_user
 from cvchat.domain.events import EventType
 from cvchat.domain.llm import LlmError
 from cvchat.domain.model import RunStatus
-from cvchat.domain.ports import AnswerRequest, Retrieved
+from cvchat.domain.ports import AnswerRequest, Retrieved, ToolCall
 from cvchat.infrastructure.executor.inprocess import InProcessExecutor
 from cvchat.infrastructure.notify.local import InProcessNotifier
 from tests.unit.fakes import FakeUnitOfWorkFactory
@@ -27,7 +27,10 @@ class ScriptedPipeline:
         self.closed = asyncio.Event()
         self.emitted = 0
 
-    async def retrieve(self, request: AnswerRequest) -> Retrieved:
+    async def plan(self, request: AnswerRequest) -> ToolCall:
+        return ToolCall("rag.search", {"query": request.question})
+
+    async def retrieve(self, request: AnswerRequest, call: ToolCall | None = None) -> Retrieved:
         return Retrieved(query=request.question, tool_output={"cvs": ["cv-1"]})
 
     async def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]:

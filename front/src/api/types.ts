@@ -40,7 +40,8 @@ export interface Source {
   file: string;
   page: number;
   snippet: string;
-  score: number;
+  /** Retrieval's score; absent on an exact answer's evidence (every CV was checked). */
+  score?: number | null;
   url?: string | null;
   /** The passage numbers (`[n]` in the answer) that this source stands for. */
   citations?: number[] | null;

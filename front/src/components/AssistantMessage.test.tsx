@@ -45,6 +45,12 @@ describe("AssistantMessage", () => {
     expect(screen.getByRole("status")).toHaveTextContent("Searching CVs… “kubernetes”");
   });
 
+  it("says it checks every CV while an exact query runs", () => {
+    const input = { question: "Who speaks German?", query: { languages: [{ code: "de" }], operation: "list" } };
+    render(<AssistantMessage view={view({ tool: { tool: "profiles.query", input } })} />);
+    expect(screen.getByRole("status")).toHaveTextContent("Checking every CV… “Who speaks German?”");
+  });
+
   it("shows a reconnecting notice while the stream is down", () => {
     render(<AssistantMessage view={view({ text: "Half", connection: "reconnecting", attempt: 2 })} />);
     expect(screen.getByRole("status")).toHaveTextContent(/reconnecting \(attempt 2\)/);
@@ -81,5 +87,17 @@ describe("AssistantMessage", () => {
     const citation = screen.getByRole("link", { name: "Source 1" });
     expect(citation).toHaveAttribute("href", `#${card.id}`);
     expect(screen.getByRole("button", { name: "Copy answer" })).toBeInTheDocument();
+  });
+
+  it("shows an exact answer's evidence without a retrieval score", () => {
+    const evidence: Source = { ...source, score: undefined, snippet: "Español (nativo)" };
+    render(
+      <AssistantMessage
+        view={view({ text: "Ana — Spanish [3]", status: "done", finished: true, sources: [evidence] })}
+      />,
+    );
+    const card = screen.getByRole("link", { name: /Source 1: Ana Gómez/ });
+    expect(card).toHaveTextContent("Español (nativo)");
+    expect(card).not.toHaveTextContent("score");
   });
 });

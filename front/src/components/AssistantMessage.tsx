@@ -26,8 +26,11 @@ interface Props {
 function toolQuery(input: unknown): string | null {
   if (typeof input === "string") return input;
   if (input && typeof input === "object") {
-    const query = (input as Record<string, unknown>).query ?? (input as Record<string, unknown>).q;
-    if (typeof query === "string") return query;
+    const fields = input as Record<string, unknown>;
+    // rag.search carries {query}; profiles.query carries {question, query: {filters…}}
+    for (const query of [fields.query, fields.q, fields.question]) {
+      if (typeof query === "string") return query;
+    }
   }
   return null;
 }
@@ -63,7 +66,10 @@ export function AssistantMessage({ view, onRetry }: Props) {
         {view.tool && (
           <p role="status" className="mb-2 flex items-center gap-2 text-sm text-indigo-700">
             <Spinner />
-            <span>Searching CVs…{query ? <span className="text-slate-500"> “{query}”</span> : null}</span>
+            <span>
+              {view.tool.tool === "profiles.query" ? "Checking every CV…" : "Searching CVs…"}
+              {query ? <span className="text-slate-500"> “{query}”</span> : null}
+            </span>
           </p>
         )}
         {waiting && (

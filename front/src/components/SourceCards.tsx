@@ -44,7 +44,9 @@ export function SourceCards({ sources, runKey }: Props) {
                 <span>
                   {source.file} · page {source.page}
                 </span>
-                <span title="Retrieval score">score {formatScore(source.score)}</span>
+                {typeof source.score === "number" && (
+                  <span title="Retrieval score">score {formatScore(source.score)}</span>
+                )}
               </span>
             </a>
           </li>

@@ -1,7 +1,8 @@
-/** Example questions for the empty state: what the synthetic corpus can answer. */
+/** Example questions for the empty state: set questions (answered over every CV profile,
+ * with exact counts) and an open one (answered from retrieved passages). */
 export const SUGGESTIONS: readonly string[] = [
   "Who has led a Kubernetes migration and speaks Spanish?",
-  "Find data engineers with Spark and Airflow experience.",
+  "How many candidates speak German?",
+  "Who has at least 5 years of experience and a master's degree?",
   "Which candidates have managed a team of more than ten people?",
-  "Who has a PhD and worked on machine learning in production?",
 ];

@@ -31,11 +31,12 @@ from cvchat.application import extractive
 from cvchat.application.citations import NumberedPassage, cited_sources, number_passages
 from cvchat.domain.llm import ChatMessage, GenerationRequest, LlmProvider
 from cvchat.domain.model import Message, Role
-from cvchat.domain.ports import AnswerRequest, Retrieved
+from cvchat.domain.ports import AnswerRequest, Retrieved, ToolCall
 from cvchat.domain.retrieval import CvHit, Retriever
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 FollowUpStrategy = Literal["carry", "condense"]
+TOOL = "rag.search"
 
 SYSTEM_PROMPT = """\
 You answer a recruiter's questions about a corpus of CVs (résumés).
@@ -205,7 +206,10 @@ class RagAnswerPipeline:
             return Resolution(await self._condense(request.question, history), True)
         return carry_previous(request.question, history)
 
-    async def retrieve(self, request: AnswerRequest) -> Retrieved:
+    async def plan(self, request: AnswerRequest) -> ToolCall:
+        return ToolCall(TOOL, {"query": request.question})
+
+    async def retrieve(self, request: AnswerRequest, call: ToolCall | None = None) -> Retrieved:
         resolution = await self.resolve(request)
         started = time.monotonic()
         hits = await asyncio.to_thread(self._search, resolution)
@@ -219,6 +223,7 @@ class RagAnswerPipeline:
                 "within": list(resolution.carried_cv_ids),
             },
             tool_output=tool_output(resolution.query, hits),
+            final={"answer_kind": "open", "candidates": []},
         )
 
     async def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]:

@@ -36,7 +36,6 @@ from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 log = logging.getLogger(__name__)
 
-TOOL = "rag.search"
 INTERNAL_ERROR = "The answer could not be produced because of an internal error."
 
 
@@ -250,9 +249,10 @@ class RunExecution:
         log_ = RunLog(self._uow_factory, self._notifier, run)
         try:
             request = await self._request(run)
-            await log_.append([NewEvent.tool_start(TOOL, {"query": request.question})])
-            retrieved = await self._pipeline.retrieve(request)
-            await log_.append([NewEvent.tool_end(TOOL, retrieved.tool_output)])
+            call = await self._pipeline.plan(request)
+            await log_.append([NewEvent.tool_start(call.tool, call.input)])
+            retrieved = await self._pipeline.retrieve(request, call)
+            await log_.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
             await self._stream(log_, request, retrieved)
         except (RunStopped, asyncio.CancelledError):
             raise
@@ -306,7 +306,7 @@ class RunExecution:
                     answer = "".join(text)
                     sources = self._pipeline.cite(retrieved, answer)
                     await log_.finish(
-                        [*tokens, NewEvent.final(answer, sources)],
+                        [*tokens, NewEvent.final(answer, sources, **retrieved.final)],
                         RunStatus.DONE,
                         answer=answer,
                         sources=sources,

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from cvchat.application.citations import NumberedPassage
+from cvchat.domain.vocabulary import LANGUAGE_NAMES
 
 STEM_CHARS = 6
 QUOTE_CHARS = 180
@@ -39,25 +40,10 @@ def fold(word: str) -> str:
 
 # Language names, the CV fact most often asked about across languages: each spelling's stem
 # maps to the English one, so "¿quién habla alemán?" finds "German".
-_LANGUAGE_NAMES = [
-    "english inglés anglais englisch",
-    "spanish español espagnol spanisch castellano",
-    "german alemán allemand deutsch",
-    "french francés français französisch",
-    "italian italiano italien italienisch",
-    "portuguese portugués portugais portugiesisch",
-    "dutch neerlandés néerlandais niederländisch",
-    "russian ruso russe russisch",
-    "chinese chino chinois chinesisch mandarin",
-    "japanese japonés japonais japanisch",
-    "arabic árabe arabe arabisch",
-    "polish polaco polonais polnisch",
-    "catalan catalán català katalanisch",
-]
 _ALIASES = {
-    fold(name)[:STEM_CHARS]: fold(names.split()[0])[:STEM_CHARS]
-    for names in _LANGUAGE_NAMES
-    for name in names.split()
+    fold(name)[:STEM_CHARS]: fold(names[0])[:STEM_CHARS]
+    for names in LANGUAGE_NAMES.values()
+    for name in names
 }
 
 

@@ -1,14 +1,11 @@
-"""`cvchat index`, `cvchat search` and `cvchat eval`: the retrieval layer from the shell.
+"""`cvchat index` and `cvchat search`: the retrieval layer from the shell.
 
-Register with ``app.command("index")(index)``, ``app.command("search")(search)`` and
-``app.command("eval")(eval_)``.
+Register with ``app.command("index")(index)`` and ``app.command("search")(search)``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -42,7 +39,8 @@ def index(
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     table = Table(title=f"index version {report.version}")
-    for column in ("files", "pages", "chunks", "embedded", "reused", "skipped", "seconds"):
+    columns = ("files", "pages", "chunks", "embedded", "reused", "profiled", "skipped", "seconds")
+    for column in columns:
         table.add_column(column, justify="right")
     table.add_row(
         str(report.files),
@@ -50,6 +48,7 @@ def index(
         str(report.chunks),
         str(report.embedded_documents),
         str(report.reused_documents),
+        str(report.profiles_extracted),
         str(len(report.skipped)),
         f"{report.seconds:.1f}",
     )
@@ -92,33 +91,3 @@ def search(
             snippet[:300],
         )
     console.print(table)
-
-
-def eval_(
-    out: Annotated[
-        Path | None, typer.Option(help="JSON report (default: <data_dir>/eval/retrieval.json).")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the query sampling.")] = 7,
-    max_queries: Annotated[int, typer.Option(help="Cap on the number of queries.")] = 400,
-) -> None:
-    """Measure recall@1/5/10, MRR and nDCG@10 per method against the replaced service's setup."""
-    from cvchat.infrastructure.rag.evaluation import evaluate_corpus
-
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    settings = get_settings()
-    target = out or settings.data_dir / "eval" / "retrieval.json"
-    result = evaluate_corpus(settings, seed=seed, max_queries=max_queries, progress=True)
-    table = Table(
-        title=f"retrieval on {result['corpus']['cvs']} CVs, {result['queries']['count']} queries"
-    )
-    metrics = list(result["metric_names"])
-    table.add_column("system")
-    for name in metrics:
-        table.add_column(name, justify="right")
-    for system, scores in result["systems"].items():
-        table.add_row(system, *(f"{scores[m]:.3f}" for m in metrics))
-    console.print(table)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(result, indent=1, ensure_ascii=False))
-    console.print(f"written to {target}")

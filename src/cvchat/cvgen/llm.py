@@ -23,8 +23,8 @@ from pydantic import ValidationError
 from cvchat.cvgen.content import LOCALES
 from cvchat.cvgen.schema import SENIORITY_YEARS, CvData, CvDocument, Meta
 from cvchat.domain.llm import ChatMessage, GenerationRequest, LlmError, LlmProvider
+from cvchat.domain.vocabulary import language_name
 
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German"}
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 _ECHO_LIMIT = 6000  # characters of a rejected answer shown back to the model
 
@@ -62,7 +62,7 @@ def data_schema() -> dict[str, Any]:
 def brief(meta: Meta) -> str:
     """The user prompt for one planned CV."""
     low, high = SENIORITY_YEARS[meta.seniority]
-    language = _LANGUAGE_NAMES[meta.language]
+    language = language_name(meta.language)
     prose = (
         "Write it as a narrative CV: fill `narrative` with 3-5 sentences of first-person "
         "prose and give each job a `paragraph` instead of bullets."

@@ -40,8 +40,9 @@ class NewEvent:
         return NewEvent(EventType.TOOL_END, {"tool": tool, "output": output})
 
     @staticmethod
-    def final(text: str, sources: list[dict[str, Any]]) -> NewEvent:
-        return NewEvent(EventType.FINAL, {"text": text, "sources": sources})
+    def final(text: str, sources: list[dict[str, Any]], **extra: Any) -> NewEvent:
+        """``extra``: what the answer adds beside its text (``answer_kind``, ``candidates``)."""
+        return NewEvent(EventType.FINAL, {"text": text, "sources": sources, **extra})
 
     @staticmethod
     def error(message: str) -> NewEvent:

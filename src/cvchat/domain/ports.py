@@ -203,19 +203,39 @@ class AnswerRequest:
 
 
 @dataclass(frozen=True)
+class ToolCall:
+    """What the run is about to do, for its ``tool_start`` event; ``plan`` is what the
+    pipeline needs to carry out (a parsed query, say), never stored."""
+
+    tool: str
+    input: dict[str, Any]
+    plan: Any = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Retrieved:
-    """What the retrieve step found; ``tool_input``/``tool_output`` go into the event log."""
+    """What the retrieve step found; ``tool_input``/``tool_output`` go into the event log,
+    ``final`` into the ``final`` event beside text and sources (``answer_kind``, ``candidates``)."""
 
     query: str
     hits: tuple[CvHit, ...] = ()
     tool_input: dict[str, Any] = field(default_factory=dict)
     tool_output: Any = None
+    tool: str = "rag.search"
+    final: dict[str, Any] = field(default_factory=dict)
+    state: Any = field(default=None, compare=False, repr=False)
 
 
 class AnswerPipeline(Protocol):
-    """Retrieve, then generate a stream of text pieces, then say which sources were cited."""
+    """Plan, retrieve, then generate a stream of text pieces, then say which sources were cited."""
 
-    async def retrieve(self, request: AnswerRequest) -> Retrieved: ...
+    async def plan(self, request: AnswerRequest) -> ToolCall:
+        """The tool the run will call and its input (written as ``tool_start`` first)."""
+        ...
+
+    async def retrieve(self, request: AnswerRequest, call: ToolCall | None = None) -> Retrieved:
+        """``call``: the ``plan`` result, so planning is not done twice (None: plan here)."""
+        ...
 
     def generate(self, request: AnswerRequest, retrieved: Retrieved) -> AsyncIterator[str]: ...
 

@@ -100,12 +100,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(session.router)
     corpus_router = _corpus_router()
     if corpus_router is not None:
+        from cvchat.web.routes import candidates
+
         # The corpus is shared by every user, but only signed-in users may read it.
         signed_in = [Depends(get_principal)]
-        app.include_router(
-            corpus_router,  # type: ignore[arg-type]
-            dependencies=signed_in,
-            responses=SIGNED_IN_ONLY,
-        )
+        for router in (corpus_router, candidates.router):
+            app.include_router(
+                router,  # type: ignore[arg-type]
+                dependencies=signed_in,
+                responses=SIGNED_IN_ONLY,
+            )
     _mount_front(app, settings.front_dist)
     return app

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from cvchat.domain.ports import AnswerRequest, Retrieved
+from cvchat.domain.ports import AnswerRequest, Retrieved, ToolCall
 
 
 def echo_answer(question: str) -> list[str]:
@@ -25,7 +25,10 @@ class EchoPipeline:
         self._repeat = repeat
         self._retrieve_s = retrieve_s
 
-    async def retrieve(self, request: AnswerRequest) -> Retrieved:
+    async def plan(self, request: AnswerRequest) -> ToolCall:
+        return ToolCall("rag.search", {"query": request.question})
+
+    async def retrieve(self, request: AnswerRequest, call: ToolCall | None = None) -> Retrieved:
         if self._retrieve_s > 0:
             await asyncio.sleep(self._retrieve_s)
         return Retrieved(query=request.question, tool_output={"cvs": []})

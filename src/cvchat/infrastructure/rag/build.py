@@ -25,6 +25,9 @@ import faiss
 import numpy as np
 from tqdm.auto import tqdm
 
+from cvchat.domain.profiles import CandidateProfile
+from cvchat.infrastructure.profiles import extraction
+from cvchat.infrastructure.profiles.extraction import OfflineExtractor, ProfileExtractor, ProfileJob
 from cvchat.infrastructure.rag.chunking import Chunk, chunk_cv, chunk_fixed
 from cvchat.infrastructure.rag.config import IndexConfig
 from cvchat.infrastructure.rag.corpus import CvMeta, SourceFile, cv_meta
@@ -39,6 +42,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.npy"
+PROFILES = "profiles.jsonl"
 DENSE = "dense.faiss"
 BM25_DIR = "bm25"
 
@@ -55,6 +59,9 @@ class BuildReport:
     chunks: int = 0
     embedded_documents: int = 0
     reused_documents: int = 0
+    profiles_extracted: int = 0
+    profiles_reused: int = 0
+    profile_seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -68,6 +75,8 @@ class PreviousVersion:
     chunks_by_cv: dict[str, list[int]]
     chunks: list[ChunkRecord]
     vectors: Vectors
+    profiles: dict[str, CandidateProfile] = field(default_factory=dict)
+    """Profiles reusable as they are (same extractor format); empty for older versions."""
 
 
 def context_line(name: str, headline: str, section: str | None) -> str:
@@ -99,10 +108,13 @@ def build_version(
     batch_size: int = 64,
     progress: bool = False,
     workers: int | None = 0,
+    extractor: ProfileExtractor | None = None,
 ) -> BuildReport:
     """Write a complete version into ``out_dir`` (which must not exist yet).
 
-    ``workers``: PDF reading processes (None: one per core; 0 or 1: serial)."""
+    ``workers``: PDF reading processes (None: one per core; 0 or 1: serial). Each CV also gets
+    a candidate profile (``extractor``, offline by default), reused like its vectors."""
+    extractor = extractor or OfflineExtractor()
     started = time.perf_counter()
     report = BuildReport(version=version or out_dir.name, files=len(sources))
     reuse = previous is not None and previous.config.same_chunks_and_vectors(config)
@@ -124,12 +136,32 @@ def build_version(
         old = previous.documents.get(source.cv_id) if previous and reuse else None
         return old if old is not None and old.sha256 == source.sha256 else None
 
-    to_read = [s.path for s in sources if reusable(s) is None]
+    def reusable_profile(source: SourceFile) -> CandidateProfile | None:
+        old = previous.documents.get(source.cv_id) if previous else None
+        if previous is None or old is None or old.sha256 != source.sha256:
+            return None
+        profile = previous.profiles.get(source.cv_id)
+        # An offline profile is not what a build with the model would make: extract again.
+        if profile is None or (extractor.name == "llm" and profile.extractor != "llm"):
+            return None
+        return profile
+
+    profiles: dict[str, CandidateProfile] = {}
+    profile_jobs: list[ProfileJob] = []
+    to_read = [s.path for s in sources if reusable(s) is None or reusable_profile(s) is None]
     # closing: the reader pool stops even when chunking or embedding raises
     with closing(read_pdfs(to_read, workers)) as texts:
         for source in tqdm(sources, desc="CVs", unit="CV", disable=not progress):
             old = reusable(source)
+            kept = reusable_profile(source)
+            if kept is not None:
+                profiles[source.cv_id] = kept
+                report.profiles_reused += 1
             if previous is not None and old is not None:
+                if kept is None:  # vectors reused, profile made again from the text
+                    text = next(texts)
+                    if not isinstance(text, UnreadablePdf):
+                        profile_jobs.append(ProfileJob(source.cv_id, text.pages, text.created))
                 rows = previous.chunks_by_cv.get(source.cv_id, [])
                 documents.append(old)
                 chunks.extend(previous.chunks[r] for r in rows)
@@ -142,6 +174,8 @@ def build_version(
                 log.warning("skipping %s: %s", source.file, pdf)
                 report.skipped.append(Skipped(source.file, str(pdf)))
                 continue
+            if kept is None:
+                profile_jobs.append(ProfileJob(source.cv_id, pdf.pages, pdf.created))
             meta = cv_meta(source, pdf.pages)
             cut = _chunks_for(pdf.pages, config, embedder, meta)
             if not cut:
@@ -186,6 +220,13 @@ def build_version(
         raise BuildError(f"nothing to index: {len(sources)} PDF(s), {len(report.skipped)} skipped")
 
     embed_pending()
+    indexed = {d.cv_id for d in documents}
+    profile_jobs = [j for j in profile_jobs if j.cv_id in indexed]
+    profile_started = time.perf_counter()
+    for profile in extractor.extract_many(profile_jobs):
+        profiles[profile.cv_id] = profile
+    report.profile_seconds = time.perf_counter() - profile_started
+    report.profiles_extracted = len(profile_jobs)
     dim = embedder.dimension
     fresh = np.vstack(fresh_parts) if fresh_parts else np.zeros((0, dim), np.float32)
     parts = [
@@ -204,6 +245,7 @@ def build_version(
         chunks=chunks,
         vectors=vectors,
         skipped=report.skipped,
+        profiles=[profiles[d.cv_id] for d in documents if d.cv_id in profiles],
     )
     report.seconds = time.perf_counter() - started
     return report
@@ -219,8 +261,10 @@ def write_version(
     chunks: list[ChunkRecord],
     vectors: Vectors,
     skipped: list[Skipped],
+    profiles: list[CandidateProfile] | None = None,
 ) -> None:
-    """The files of one version: passages, vectors, FAISS, BM25, and the manifest last."""
+    """The files of one version: passages, vectors, FAISS, BM25, profiles, and the manifest
+    last."""
     out_dir.mkdir(parents=True)
     np.save(out_dir / VECTORS, vectors)
     faiss.write_index(dense_index(vectors, config), str(out_dir / DENSE))
@@ -228,6 +272,9 @@ def write_version(
     with (out_dir / CHUNKS).open("w", encoding="utf-8") as fh:
         for record in chunks:
             fh.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+    with (out_dir / PROFILES).open("w", encoding="utf-8") as fh:
+        for profile in profiles or []:
+            fh.write(profile.model_dump_json(exclude_none=True) + "\n")
     manifest = {
         "format": FORMAT,
         "version": version,
@@ -243,6 +290,7 @@ def write_version(
             "skipped": len(skipped),
         },
         "documents": {d.cv_id: d.to_json() for d in documents},
+        "profiles": {"format": extraction.FORMAT, "count": len(profiles or [])},
         "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
     }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))

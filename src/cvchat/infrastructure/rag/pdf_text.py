@@ -38,6 +38,16 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 @dataclass(frozen=True)
 class PdfText:
     pages: tuple[str, ...]  # page i + 1 is pages[i]
+    created: str | None = None  # "YYYY-MM" from the PDF's metadata: the CV's own date
+
+
+def _created(reader: PdfReader) -> str | None:
+    """The document's creation month, when its metadata states one (it often does)."""
+    try:
+        when = reader.metadata.creation_date if reader.metadata else None
+    except Exception:  # a malformed date must not make a readable CV unreadable
+        return None
+    return f"{when.year:04d}-{when.month:02d}" if when else None
 
 
 class UnreadablePdf(Exception):
@@ -64,7 +74,7 @@ def read_pdf(path: Path) -> PdfText:
         raise UnreadablePdf("PDF has no pages")
     if not any(pages):
         raise UnreadablePdf("no extractable text (empty or image-only PDF)")
-    return PdfText(pages=pages)
+    return PdfText(pages=pages, created=_created(reader))
 
 
 def _read(path: Path) -> PdfText | UnreadablePdf:

@@ -23,12 +23,15 @@ import bm25s
 import faiss
 import numpy as np
 
+from cvchat.domain.profiles import CandidateProfile
 from cvchat.domain.retrieval import CvHit, Passage
+from cvchat.infrastructure.profiles import extraction
 from cvchat.infrastructure.rag.build import (
     BM25_DIR,
     CHUNKS,
     DENSE,
     MANIFEST,
+    PROFILES,
     VECTORS,
     PreviousVersion,
 )
@@ -60,6 +63,23 @@ class IndexSnapshot:
         self._bm25 = bm25s.BM25.load(str(path / BM25_DIR))
         self._languages = sorted({d.language for d in self.documents.values()})
         self._hnsw = hasattr(self._dense, "hnsw")
+        self.profiles: dict[str, CandidateProfile] = self._load_profiles()
+        self._rows_by_cv: dict[str, list[int]] | None = None
+
+    def _load_profiles(self) -> dict[str, CandidateProfile]:
+        """The version's profiles; a version built before profiles existed has none."""
+        path = self.path / PROFILES
+        if not path.is_file():
+            return {}
+        with path.open(encoding="utf-8") as fh:
+            loaded = (CandidateProfile.model_validate_json(line) for line in fh if line.strip())
+            return {p.cv_id: p for p in loaded if p.cv_id in self.documents}
+
+    @property
+    def profiles_current(self) -> bool:
+        """Whether the profiles were made by today's extractor (else a build redoes them)."""
+        info = self.manifest.get("profiles") or {}
+        return info.get("format") == extraction.FORMAT and len(self.profiles) > 0
 
     def set_ef_search(self, ef: int) -> None:
         if self._hnsw:
@@ -71,7 +91,48 @@ class IndexSnapshot:
         for row, chunk in enumerate(self.chunks):
             by_cv[chunk.cv_id].append(row)
         vectors = np.load(self.path / VECTORS)
-        return PreviousVersion(self.config, self.documents, dict(by_cv), self.chunks, vectors)
+        profiles = self.profiles if self.profiles_current else {}
+        return PreviousVersion(
+            self.config, self.documents, dict(by_cv), self.chunks, vectors, profiles
+        )
+
+    def rank_within(
+        self,
+        query: str,
+        cv_ids: list[str],
+        search: SearchConfig,
+        embedder: QueryEncoder | None,
+    ) -> dict[str, float]:
+        """Hybrid relevance of every CV in ``cv_ids`` to ``query`` (all of them are scored, not
+        the top few of the whole corpus): each side ranks the CVs by their best passage, and
+        reciprocal rank fusion joins the sides as ``search`` does."""
+        if self._rows_by_cv is None:
+            by_cv: dict[str, list[int]] = defaultdict(list)
+            for row, chunk in enumerate(self.chunks):
+                by_cv[chunk.cv_id].append(row)
+            self._rows_by_cv = dict(by_cv)
+        rows = np.array([r for cv in cv_ids for r in self._rows_by_cv.get(cv, [])], dtype=np.int64)
+        if not len(rows):
+            return {}
+        sides: list[tuple[np.ndarray, float]] = []
+        vocab = self._bm25.vocab_dict
+        ids = [vocab[t] for t in self.keyword_tokens(query) if t in vocab]
+        if ids:
+            sides.append((self._bm25.get_scores_from_ids(ids)[rows], 1.0))
+        if embedder is not None and self._dense.ntotal:
+            vectors = self._dense.reconstruct_batch(rows)
+            sides.append(((vectors @ embedder.encode_query(query)[0]), search.dense_weight))
+        fused: dict[str, float] = defaultdict(float)
+        for scores, weight in sides:
+            best: dict[str, float] = {}
+            for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
+                cv = self.chunks[row].cv_id
+                if score > 0 and score > best.get(cv, 0.0):
+                    best[cv] = score
+            ordered = sorted(best, key=lambda cv: (-best[cv], cv))
+            for rank, cv in enumerate(ordered, start=1):
+                fused[cv] += weight / (search.rrf_k + rank)
+        return dict(fused)
 
     # --- rankings -------------------------------------------------------------------------
 

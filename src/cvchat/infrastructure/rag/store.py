@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cvchat.domain.retrieval import IndexUnavailable
+from cvchat.infrastructure.profiles.extraction import ProfileExtractor
 from cvchat.infrastructure.rag.build import MANIFEST, BuildReport, build_version
 from cvchat.infrastructure.rag.config import IndexConfig, SearchConfig
 from cvchat.infrastructure.rag.corpus import discover
@@ -45,6 +46,7 @@ class IndexStore:
         self.root = settings.index_dir
         self.cvs_dir = settings.cvs_dir
         self.rag = settings.rag
+        self.settings = settings
         self.models_dir = settings.model_cache_dir
         self.index_config = IndexConfig.from_settings(settings.rag)
         self.search_config = SearchConfig.from_settings(settings.rag)
@@ -183,6 +185,7 @@ class IndexStore:
                     batch_size=self.rag.embed_batch_size,
                     progress=progress,
                     workers=self.rag.pdf_workers,
+                    extractor=self._extractor(),
                 )
                 staging.rename(self.root / version)
             finally:
@@ -190,6 +193,16 @@ class IndexStore:
             self.switch(version)
             self._collect_garbage()
             return report
+
+    def _extractor(self) -> ProfileExtractor:
+        from cvchat.infrastructure.llm.factory import build_provider
+        from cvchat.infrastructure.profiles.parsing import build_extractor
+
+        # A provider of its own (the build runs its own event loop), with room for a whole
+        # profile with its evidence in one structured answer.
+        role = self.settings.answer
+        role = role.model_copy(update={"max_tokens": max(role.max_tokens, 4096)})
+        return build_extractor(self.settings.profiles, build_provider(role))
 
     def switch(self, version: str) -> None:
         """Atomically make ``version`` the one in service."""

@@ -1,0 +1,59 @@
+"""Which extractor reads CVs into profiles at index time: offline rules, or the model.
+
+The offline extractor always runs (it is what a failed model answer falls back to, per CV).
+``FORMAT`` is part of what a build may reuse: a profile written by an older extractor is
+extracted again, from the CV's text, even when the CV's vectors are reused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from cvchat.domain.profiles import CandidateProfile
+from cvchat.infrastructure.profiles.offline import extract_profile
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the offline extractor's output changes for the same text
+
+
+@dataclass(frozen=True)
+class ProfileJob:
+    cv_id: str
+    pages: tuple[str, ...]
+    as_of: str | None  # "YYYY-MM": the CV's date (its PDF's creation month), else today
+
+
+class ProfileExtractor(Protocol):
+    name: str
+
+    def extract_many(self, jobs: Sequence[ProfileJob]) -> list[CandidateProfile]:
+        """One profile per job, in order; never drops a CV."""
+        ...
+
+
+class OfflineExtractor:
+    name = "offline"
+
+    def extract_many(self, jobs: Sequence[ProfileJob]) -> list[CandidateProfile]:
+        return [extract_profile(j.cv_id, j.pages, as_of=j.as_of) for j in jobs]
+
+
+class LlmExtractor:
+    """The model through its structured output, each CV falling back to the offline profile."""
+
+    name = "llm"
+
+    def __init__(self, provider: object, concurrency: int = 4) -> None:
+        self._provider = provider
+        self._concurrency = concurrency
+
+    def extract_many(self, jobs: Sequence[ProfileJob]) -> list[CandidateProfile]:
+        from cvchat.infrastructure.profiles.llm_extractor import extract_profiles_llm
+
+        fallbacks = OfflineExtractor().extract_many(jobs)
+        items = [(j, f) for j, f in zip(jobs, fallbacks, strict=True)]
+        return extract_profiles_llm(self._provider, items, concurrency=self._concurrency)

@@ -1,0 +1,225 @@
+"""Jobs with their dates, and the total years of experience they add up to.
+
+A job is a date range (which may wrap onto the next line: "Sep 2018 – Jan" / "2022"). Its
+title and employer are on the range's own line ("Data Engineer · Acme GmbH, Berlin 03/2018 –
+12/2020", "Feb 2022 – present Senior SRE, Monzo, London") or on the short lines around it
+("Senior Designer 11/2021 – 08/2025" / "Trupp AG · Leipzig", "Google" / "Software Engineer" /
+"Jan 2019 – Present"): the piece with a job-title word is the title, a piece with a company
+form (GmbH, S.A., Ltd), or after "at/chez/bei", or else a capitalised name, the employer. A
+range whose own line holds only a place ("Lisbon · Feb 2021 – today") takes the title and
+employer of the line above. Ranges outside the experience section count when they have a
+title; education, certifications and languages hold none.
+
+Two-column layouts may print every date range in one column and the "Title · Employer"
+lines in another: dates left alone are then paired, in order, with job lines left without
+dates, when their numbers agree. Jobs told in prose are read by ``offline_prose``.
+
+Years of experience are the union of the jobs' months (internships excluded, overlaps once,
+a current job running to ``as_of``), plus jobs stated only as a length ("8 years at
+Siemens"). When the CV states a larger total ("10+ years of experience", "mit 9 Jahren
+Erfahrung") than its jobs cover, the statement wins: CVs often list recent jobs only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cvchat.domain.profiles import Evidence, JobFact, YearsFact
+from cvchat.domain.vocabulary import fold
+from cvchat.infrastructure.profiles.offline_dates import (
+    Span,
+    covered_months,
+    find_ranges,
+    month_index,
+    year_month,
+)
+from cvchat.infrastructure.profiles.offline_education import strong_degree
+from cvchat.infrastructure.profiles.offline_job_lines import DateRange, Reading, around, read, short
+from cvchat.infrastructure.profiles.offline_prose import (
+    about_studies,
+    duration_jobs,
+    prose_job,
+    sentence_bounds,
+    started_jobs,
+)
+from cvchat.infrastructure.profiles.offline_text import Document
+from cvchat.infrastructure.profiles.offline_words import has_title_word, is_prose
+
+_INTERNSHIP = re.compile(
+    r"(?<!\w)(?:intern|internship|trainee|practicas|becari[oa]|stagiaire|stage|alternan(?:t|te)"
+    r"|praktikant(?:in)?|praktikum|werkstudent(?:in)?)(?!\w)"
+)
+_NO_JOBS = frozenset({"education", "certifications", "languages", "publications", "volunteering"})
+_STATED_YEARS = re.compile(
+    r"(?P<n>\d{1,2})\+?\s*(?:years?|yrs|anos|ans|jahren?)\b[^.\n]{0,30}?"
+    r"(?:experience|experiencia|trayectoria|pratique|erfahrung|berufserfahrung)"
+)
+
+
+@dataclass(frozen=True)
+class Career:
+    jobs: tuple[JobFact, ...]
+    undated_months: int  # jobs known only by a length ("8 years at Siemens")
+    undated_evidence: Evidence | None
+
+
+def _ranges(doc: Document) -> list[DateRange]:
+    found = []
+    for number, page in enumerate(doc.pages):
+        for span in find_ranges(page.folded):
+            start, end = page.original(span.fstart, span.fend)
+            first, last = page.line_at(start), page.line_at(max(start, end - 1))
+            if first is not None and last is not None:
+                found.append(DateRange(number, span, start, end, first, last))
+    return found
+
+
+def _job(reading: Reading, span: Span, current: int, evidence: Evidence) -> JobFact:
+    end = None if span.end is None or span.end >= current else span.end
+    return JobFact(
+        employer=reading.employer or "",
+        title=reading.title,
+        start=year_month(span.start),
+        end=year_month(end) if end is not None else None,
+        current=end is None,
+        evidence=evidence,
+    )
+
+
+def extract_jobs(doc: Document, as_of: str) -> Career:
+    """Every job of the CV in reading order, then jobs told in prose and by length only."""
+    current = month_index(as_of)
+    has_experience = "experience" in doc.sections
+    jobs: list[tuple[int, JobFact]] = []  # (line number, job)
+    loose: list[DateRange] = []  # ranges alone on their line, without a job
+    since: list[tuple[int, int]] = []  # jobs from "seit 2023" inside a job line: (index, line)
+    used: set[int] = set()
+    sentences: set[tuple[int, int]] = set()
+    for found in _ranges(doc):
+        line = found.first
+        if line.section in _NO_JOBS or strong_degree(line.folded):
+            continue
+        page = doc.pages[found.page]
+        if is_prose(line.text):
+            left, right = sentence_bounds(page.text, found.start, found.end)
+            if about_studies(page.text[left:right]):
+                continue
+            title, employer = prose_job(page.text, found.start, found.end)
+            if employer is None or (line.section != "experience" and title is None):
+                continue
+            sentences.add((found.page, left))
+            reading, on_line = Reading(title, employer, 1), True
+        else:
+            reading, on_line = around(doc, found)
+        alone = not (
+            page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
+        ).strip(" ·|,:;()–—-")
+        if reading.title is None and not (on_line or reading.rank == 0):
+            if alone:
+                loose.append(found)
+            continue
+        if line.section != "experience" and has_experience and reading.title is None:
+            continue
+        if found.span.end is None and not alone and found.start > line.start + 3:
+            since.append((len(jobs), line.number))
+        used.update(range(found.first.number - 2, found.last.number + 3))
+        jobs.append((line.number, _job(reading, found.span, current, doc.line_evidence(line))))
+    _pair_loose(doc, jobs, loose, since, used, current)
+    career = [job for _, job in sorted(jobs, key=lambda item: item[0])]
+    career.extend(_from_prose(doc, career, sentences, current))
+    known = {fold(job.employer) for job in career}
+    months = 0
+    evidence = None
+    for job, length in duration_jobs(doc, known):
+        career.append(JobFact(employer=job.employer, evidence=job.evidence))
+        months += length
+        evidence = evidence or job.evidence
+    return Career(tuple(career), months, evidence)
+
+
+def _pair_loose(
+    doc: Document,
+    jobs: list[tuple[int, JobFact]],
+    loose: list[DateRange],
+    since: list[tuple[int, int]],
+    used: set[int],
+    current: int,
+) -> None:
+    """Dates printed apart from their jobs (a column of ranges beside a column of "Title ·
+    Employer" lines) are paired in order with the job lines that have no dates."""
+    if not loose:
+        return
+    headers: list[tuple[int, int | None, Reading]] = []  # (line, job index, reading)
+    for line in doc.in_section("experience"):
+        if line.number in used or not short(line) or not has_title_word(line.folded):
+            continue
+        reading = read([line.text])
+        if reading.complete:
+            headers.append((line.number, None, reading))
+    for index, number in since:
+        reading = read([doc.lines[number].text])
+        if reading.complete:
+            headers.append((number, index, reading))
+    headers.sort(key=lambda item: item[0])
+    if len(headers) != len(loose):
+        return
+    for (number, slot, reading), found in zip(headers, loose, strict=True):
+        job = _job(reading, found.span, current, doc.line_evidence(doc.lines[number]))
+        if slot is None:
+            jobs.append((number, job))
+        else:
+            jobs[slot] = (number, job)
+
+
+def _from_prose(
+    doc: Document, career: list[JobFact], sentences: set[tuple[int, int]], current: int
+) -> list[JobFact]:
+    """Jobs a narrative starts on a date, each running until the next job starts."""
+    started = [job for job in started_jobs(doc, sentences) if job.start is not None]
+    starts = [job.start for job in started if job.start is not None]
+    starts += [month_index(job.start) for job in career if job.start is not None]
+    jobs = []
+    for job in started:
+        later = [start for start in starts if job.start is not None and start > job.start]
+        end = min(later) - 1 if later else None
+        ongoing = end is None or end >= current
+        jobs.append(
+            JobFact(
+                employer=job.employer,
+                title=job.title,
+                start=year_month(job.start) if job.start is not None else None,
+                end=None if ongoing or end is None else year_month(end),
+                current=ongoing,
+                evidence=job.evidence,
+            )
+        )
+    return jobs
+
+
+def total_years(doc: Document, career: Career, as_of: str) -> YearsFact | None:
+    """The union of the dated jobs' months plus the undated lengths, or the CV's own larger
+    total; evidence: the line of the earliest job (or the statement)."""
+    current = month_index(as_of)
+    ranges = [
+        (month_index(job.start), month_index(job.end) if job.end else current)
+        for job in career.jobs
+        if job.start is not None and not _INTERNSHIP.search(fold(job.title or ""))
+    ]
+    ranges = [(start, min(end, current)) for start, end in ranges if start <= current]
+    months = covered_months(ranges) + career.undated_months
+    evidence = career.undated_evidence
+    if ranges:
+        first = year_month(min(ranges)[0])
+        evidence = next(j.evidence for j in career.jobs if j.start == first)
+    for number, page in enumerate(doc.pages):
+        match = _STATED_YEARS.search(page.folded)
+        if match is not None and int(match.group("n")) * 12 > months + 12:
+            return YearsFact(
+                years=float(match.group("n")),
+                as_of=as_of,
+                evidence=doc.folded_span_evidence(number, match.start(), match.end()),
+            )
+    if evidence is None:
+        return None
+    return YearsFact(years=round(months / 12, 2), as_of=as_of, evidence=evidence)

@@ -1,0 +1,285 @@
+"""Where the candidate lives: a city and a country, from the CV's own words.
+
+The place is a "City, Country" part of a contact line (the line with the e-mail or phone),
+a place line in the header or contact section, or a "based in …" phrase in prose. Addresses
+keep their town ("Hauptstraße 5, 80331 München", "Austin, TX 78704"), a country in brackets
+counts ("Barcelona (Spain)"), a district does not ("Paris (11e)", "Kreuzberg, Berlin,
+Germany", "Berlin-Friedrichshain"). Two lexicons help: countries and large cities in
+en/es/fr/de spellings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cvchat.domain.profiles import Location
+from cvchat.domain.vocabulary import SKILL_BY_ALIAS, fold
+from cvchat.infrastructure.profiles.offline_dates import MONTHS, find_ranges
+from cvchat.infrastructure.profiles.offline_text import HEADER, Document, Line
+from cvchat.infrastructure.profiles.offline_words import (
+    PHONE,
+    URL_OR_EMAIL,
+    has_title_word,
+    is_contact,
+)
+
+PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "de",
+        "la",
+        "las",
+        "los",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "van",
+        "von",
+        "der",
+        "den",
+        "du",
+        "le",
+        "la",
+        "y",
+        "i",
+        "e",
+        "di",
+        "ten",
+        "zu",
+        "al",
+        "bin",
+    ]
+)
+# Lower-case words inside place names: "Frankfurt am Main", "Aix-en-Provence", "Stratford
+# upon Avon", "Boulogne sur Mer".
+_PLACE_PARTICLES = PARTICLES | frozenset(
+    ["am", "an", "im", "ob", "sur", "en", "upon", "on", "les", "lès"]
+)
+_CONTACT_SPLIT = re.compile(r"\s*[·|•;✉☎]\s*|\s[–—]\s|\t|\s{3,}")
+_LABEL = re.compile(
+    r"^(?:(?:address|adresse|anschrift|direcci[óo]n|domicilio|residencia|residence|wohnort"
+    r"|wohnhaft|based\s+in)(?:\s*:\s*|\s+(?=\S))"
+    r"|(?:location|ubicaci[óo]n|localisation|localidad|standort|city|ciudad|ville|ort|lieu)"
+    r"\s*:\s*)",
+    re.IGNORECASE,
+)
+_MONTH_WORD = re.compile(rf"(?<![a-z])(?:{'|'.join(MONTHS)})(?![a-z])")
+_IN_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
+_STATE_CODE = re.compile(r"^[A-Z]{2}$")
+_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+(.+)$|^(.+?)\s+\d{4,5}$")
+_PLACE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
+BASED = re.compile(
+    r"(?:\b(?:based|living|located|residing|resident)\s+in|\bcon\s+base\s+en|\bresidente\s+en"
+    r"|\bvivo\s+en|\bbasad[oa]\s+en|\bbas[ée]e?\s+[àa]|\binstall[ée]e?\s+[àa]|\bhabite\s+[àa]"
+    r"|\bwohnhaft\s+in|\blebe\s+in|\bans[äa]ssig\s+in|\bwohne\s+in"
+    r"|\b(?:location|ubicaci[óo]n|localisation|wohnort|standort|address|adresse|direcci[óo]n)"
+    r"\s*:)\s*(?P<place>[^\W\d_][^\n,.;·|()]*(?:,\s*[^\W\d_][^\n,.;·|()]*)?)",
+    re.IGNORECASE,
+)
+_CAREER_SECTIONS = frozenset({"experience", "education", "projects", "volunteering"})
+_LOWER_WORDS = frozenset(
+    [
+        "with",
+        "and",
+        "for",
+        "who",
+        "the",
+        "et",
+        "avec",
+        "und",
+        "mit",
+        "con",
+        "para",
+        "y",
+        "en",
+        "pour",
+    ]
+)
+
+# Country names in en/es/fr/de (folded): a "X, <country>" part is surely a place.
+COUNTRIES = frozenset(
+    fold(name.strip())
+    for name in """
+    Germany|Deutschland|Alemania|Allemagne|Spain|España|Espagne|Spanien|France|Francia
+    |Frankreich|United Kingdom|UK|Great Britain|England|Scotland|Wales|Reino Unido|Royaume-Uni
+    |Vereinigtes Königreich|Großbritannien|United States|USA|US|Estados Unidos|États-Unis
+    |Vereinigte Staaten|Switzerland|Schweiz|Suiza|Suisse|Austria|Österreich|Autriche|Italy
+    |Italia|Italie|Italien|Portugal|Netherlands|The Netherlands|Países Bajos|Pays-Bas
+    |Niederlande|Belgium|Bélgica|Belgique|Belgien|Ireland|Irlanda|Irlande|Irland|Mexico
+    |México|Mexique|Mexiko|Argentina|Argentine|Argentinien|Colombia|Colombie|Kolumbien|Chile
+    |Chili|Peru|Perú|Pérou|Canada|Canadá|Kanada|Poland|Polonia|Pologne|Polen|Luxembourg
+    |Luxemburgo|Luxemburg|Sweden|Suecia|Suède|Schweden|Norway|Noruega|Norvège|Norwegen
+    |Denmark|Dinamarca|Danemark|Dänemark|Finland|Finlandia|Finlande|Finnland|India|Inde
+    |Indien|China|Chine|Japan|Japón|Japon|Brazil|Brasil|Brésil|Brasilien|Morocco|Marruecos
+    |Maroc|Marokko|Greece|Grecia|Grèce|Griechenland|Romania|Rumania|Roumanie|Rumänien
+    |Czech Republic|Czechia|Chequia|Tchéquie|Tschechien|Australia|Australie|Australien
+    |Turkey|Turquía|Turquie|Türkei|Ukraine|Ucrania|Israel|Singapore|Singapur|Singapour
+    """.replace("\n", "").split("|")
+)
+
+
+# Large cities (folded, en/es/fr/de spellings): told apart from districts and regions in
+# "Kreuzberg, Berlin, Germany" or "Berlin-Friedrichshain".
+CITIES = frozenset(
+    fold(name.strip())
+    for name in """
+    Berlin|Hamburg|München|Munich|Múnich|Köln|Cologne|Colonia|Frankfurt|Stuttgart|Düsseldorf
+    |Leipzig|Dresden|Hannover|Nürnberg|Nuremberg|Bremen|Essen|Dortmund|Bonn|Karlsruhe|Mannheim
+    |Wien|Vienna|Viena|Vienne|Graz|Linz|Salzburg|Zürich|Zurich|Genf|Geneva|Genève|Ginebra|Basel
+    |Bern|Lausanne|Madrid|Barcelona|Valencia|Sevilla|Seville|Málaga|Bilbao|Zaragoza|Alicante
+    |Granada|Murcia|Palma|Vigo|Valladolid|Paris|París|Lyon|Lyons|Marseille|Marsella|Toulouse
+    |Lille|Nantes|Bordeaux|Nice|Niza|Strasbourg|Estrasburgo|Straßburg|Montpellier|Rennes
+    |Grenoble|London|Londres|Manchester|Birmingham|Leeds|Glasgow|Edinburgh|Edimburgo|Bristol
+    |Liverpool|Cambridge|Oxford|Dublin|Dublín|Cork|Amsterdam|Ámsterdam|Rotterdam|Utrecht
+    |Eindhoven|Den Haag|The Hague|Brussels|Bruselas|Bruxelles|Brüssel|Antwerp|Amberes|Anvers
+    |Antwerpen|Luxembourg|Lisbon|Lisboa|Lisbonne|Lissabon|Porto|Oporto|Rome|Roma|Rom|Milan
+    |Milano|Milán|Mailand|Turin|Torino|Turín|Naples|Napoli|Warsaw|Varsovia|Varsovie|Warschau
+    |Kraków|Krakow|Prague|Praha|Praga|Prag|Budapest|Copenhagen|Copenhague|Kopenhagen
+    |Stockholm|Estocolmo|Oslo|Helsinki|Athens|Atenas|Athènes|Athen|Istanbul|Estambul
+    |New York|Nueva York|San Francisco|Los Angeles|Seattle|Boston|Chicago|Austin|Denver
+    |Toronto|Montreal|Montréal|Vancouver|Ottawa|Mexico City|Ciudad de México|Guadalajara
+    |Monterrey|Buenos Aires|Santiago|Bogotá|Bogota|Medellín|Lima|São Paulo|Sao Paulo|Tokyo
+    |Tokio|Singapore|Singapur|Sydney|Melbourne|Bangalore|Bengaluru|Mumbai|Delhi|Chennai
+    |Tel Aviv|Dubai|Cape Town
+    """.replace("\n", "").split("|")
+)
+
+
+def _place_words(part: str) -> bool:
+    words = part.split()
+    return 1 <= len(words) <= 5 and all(
+        _PLACE_WORD.match(w) and (w[0].isupper() or fold(w) in _PLACE_PARTICLES) for w in words
+    )
+
+
+def _town(city: str | None) -> str | None:
+    """'Berlin-Friedrichshain' → 'Berlin' (a known city and its district)."""
+    if city and "-" in city and fold(city.split("-")[0]) in CITIES:
+        return city.split("-")[0]
+    return city
+
+
+def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
+    """(city, country, score) of a contact-line segment that reads as a place, else None.
+    An address keeps its town: 'Hauptstraße 5, 80331 München' → München."""
+    segment = _LABEL.sub("", segment.strip(" ,.:"))
+    if not segment or URL_OR_EMAIL.search(segment) or PHONE.search(segment):
+        return None
+    if find_ranges(fold(segment)) or _MONTH_WORD.search(fold(segment)):
+        return None
+    # "Barcelona (Spain)" names the country; "Paris (11e)", "Montréal (Québec)" a district
+    inside = _IN_PARENTHESES.search(segment)
+    if inside is not None and fold(inside.group(1)) in COUNTRIES:
+        segment = f"{segment[: inside.start()]}, {inside.group(1)}{segment[inside.end() :]}"
+    segment = _IN_PARENTHESES.sub("", segment)
+    parts = [p.strip() for p in segment.split(",") if p.strip()]
+    if not 1 <= len(parts) <= 4:
+        return None
+    cleaned: list[str] = []
+    postcode = False
+    for part in parts:
+        if (code := _POSTCODE.match(part)) is not None:
+            town = (code.group(1) or code.group(2)).strip()
+            if _STATE_CODE.match(town) and cleaned:  # "Austin, TX 78704"
+                return cleaned[-1], None, 3
+            part = town
+            cleaned, postcode = [], True  # what came before is the street
+        cleaned.append(part)
+    if not 1 <= len(cleaned) <= 3 or not all(_place_words(p) for p in cleaned):
+        return None
+    if any(has_title_word(fold(p)) or fold(p) in SKILL_BY_ALIAS for p in cleaned):
+        return None
+    last = fold(cleaned[-1])
+    if last in COUNTRIES:
+        # "London, UK"; "London, England, UK"; "Kreuzberg, Berlin, Germany" (district first)
+        city = cleaned[0] if len(cleaned) >= 2 else None
+        if len(cleaned) == 3 and fold(cleaned[1]) in CITIES and fold(cleaned[0]) not in CITIES:
+            city = cleaned[1]
+        return _town(city), cleaned[-1], 3
+    if postcode:
+        return _town(cleaned[0]), cleaned[1] if len(cleaned) > 1 else None, 3
+    if len(cleaned) == 1:
+        return _town(cleaned[0]), None, 2 if fold(_town(cleaned[0]) or "") in CITIES else 0
+    return _town(cleaned[-2]), cleaned[-1], 1
+
+
+def _place_lines(doc: Document) -> list[tuple[Line, str, int]]:
+    """Lines of page 1 (and contact sections) that may hold the candidate's place; a line
+    ending in a comma is read with the next ("Kreuzberg, Berlin," / "Germany"), a town with
+    a country alone on the next line too ("Berlin-Friedrichshain" / "Deutschland")."""
+    lines = [ln for ln in doc.lines if ln.page == 0 or ln.section in ("contact", HEADER)]
+    found = []
+    for i, line in enumerate(lines):
+        found.append((line, line.text, line.end))
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if following is None or following.page != line.page:
+            continue
+        if line.text.endswith(",") or (
+            following.folded in COUNTRIES and _place_words(line.text) and len(line.text) < 40
+        ):
+            found.append((line, f"{line.text.rstrip(',')}, {following.text}", following.end))
+    return found
+
+
+def find_location(doc: Document, name: Line | None) -> Location | None:
+    """The best place of the contact lines, else a "based in" phrase (module docstring)."""
+    best: tuple[float, Location] | None = None
+    for line, text, end in _place_lines(doc):
+        if name is not None and line.number == name.number:
+            continue
+        contact = is_contact(line.text)
+        placed = line.section in ("contact", HEADER) or (
+            name is not None and abs(line.number - name.number) <= 4
+        )
+        if not (contact or placed or line.section not in _CAREER_SECTIONS):
+            continue
+        text = PHONE.sub(" | ", URL_OR_EMAIL.sub(" | ", text))
+        for segment in _CONTACT_SPLIT.split(text):
+            found = _as_place(segment)
+            if found is None:
+                continue
+            city, country, score = found
+            score += 2 if contact else 0
+            score += 1 if placed else 0
+            if score < 3 and not (contact or placed):
+                continue
+            if score < 2 or (score < 3 and not contact and len(segment.split()) > 3):
+                continue
+            if best is None or score > best[0]:
+                evidence = doc.evidence(line.page, line.start, end)
+                best = (score, Location(city=city, country=country, evidence=evidence))
+    if best is not None and best[0] >= 3:
+        return best[1]
+    based = _based_in(doc)
+    return based or (best[1] if best else None)
+
+
+def _based_in(doc: Document) -> Location | None:
+    """'based in Leeds', 'basée à Lyon, France', 'wohnhaft in München', 'Location: Berlin'."""
+    for number, page in enumerate(doc.pages):
+        for match in BASED.finditer(page.text):
+            place = match.group("place")
+            words = place.split()
+            kept = []
+            for word in words:
+                if fold(word) in _LOWER_WORDS or not (
+                    word[0].isupper() or fold(word) in _PLACE_PARTICLES
+                ):
+                    break
+                kept.append(word)
+            text = " ".join(kept).strip(" ,")
+            if not text:
+                continue
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+            city: str | None = parts[0]
+            country: str | None = parts[1] if len(parts) > 1 else None
+            if fold(parts[-1]) in COUNTRIES:
+                city, country = (parts[0] if len(parts) > 1 else None), parts[-1]
+            return Location(
+                city=city,
+                country=country,
+                evidence=doc.evidence(number, match.start(), match.end()),
+            )
+    return None

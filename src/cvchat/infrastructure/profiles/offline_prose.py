@@ -1,0 +1,150 @@
+"""Jobs told in sentences: narrative CVs have no job lines, only a career in prose.
+
+"Since March 2022 I have been a senior data engineer at Stripe", "desde 2021 trabajo en BBVA
+como ingeniera", "Ich arbeite seit 2018 bei Otto als Data Engineer": the employer is the
+capitalised name after "at/en/chez/bei", the title what follows "as/como/comme/als/been".
+A sentence that only gives a start ("In August 2019 I moved to Intercom") opens a job that
+the next one closes; one that only gives a length ("eight years at Siemens") adds its years.
+Sentences about studies (a degree word or a school) are not jobs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cvchat.domain.profiles import Evidence
+from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, SKILL_BY_ALIAS, fold
+from cvchat.infrastructure.profiles.offline_dates import DATE, parse_date
+from cvchat.infrastructure.profiles.offline_education import DEGREE, INSTITUTION
+from cvchat.infrastructure.profiles.offline_places import COUNTRIES
+from cvchat.infrastructure.profiles.offline_text import Document
+from cvchat.infrastructure.profiles.offline_words import has_title_word
+
+_NUMBERS_TEXT = """
+    one a an un uno una ein einem einer | two dos deux zwei | three tres trois drei
+    | four cuatro quatre vier | five cinco cinq funf | six seis sechs | seven siete sept sieben
+    | eight ocho huit acht | nine nueve neuf neun | ten diez dix zehn | eleven once onze elf
+    | twelve doce douze zwolf
+"""
+NUMBERS = {
+    word: n for n, words in enumerate(_NUMBERS_TEXT.split("|"), start=1) for word in words.split()
+}
+# A capitalised organisation name as prose writes it: "Siemens", "Deutsche Bahn", "BBVA".
+_ORG_REST = r"[\w&'’-]*(?:\.[\w&'’-]+)*"  # inner dots only: "Booking.com", not "Stripe."
+ORG = rf"[A-Z0-9]{_ORG_REST}(?:[ \t]+(?:(?:&|and|y|et|und|de|of)[ \t]+)?[A-Z]{_ORG_REST})*"
+PROSE_AT = r"(?i:at|with|for|en|con|para|chez|avec|pour|bei|für|im|in\s+der)"
+_EMPLOYER = re.compile(rf"\b(?:{PROSE_AT}|(?i:joined|to|rejoint|zu))\s+(?P<org>{ORG})")
+_TITLE = re.compile(
+    r"\b(?i:as|als|como|comme|en\s+tant\s+que|been|worked\s+as)\s+"
+    r"(?i:an?\s+|une?\s+|el\s+|la\s+|der\s+|die\s+)?"
+    r"(?P<title>[^\W\d_][\w'’-]*(?:\s+(?!(?:at|with|for|bei|chez|en|in|con|para|pour|für"
+    r"|im|and|y|et|und|where|donde|où|wo)\b)[\w'’-]+){0,4})"
+)
+_DURATION_JOB = re.compile(
+    r"(?P<n>\d{1,2}|[^\W\d_]+)\s+(?i:years?|a[ñn]os|ans|jahren?|jahre)\s+"
+    rf"(?:(?i:as\s+[^,.;]{{1,40}}?\s+)?){PROSE_AT}\s+(?P<org>{ORG})"
+)
+# A start date in a sentence: "In August 2019", "en marzo de 2020", "im Mai 2018".
+_STARTED = re.compile(rf"\b(?:in|en|im|au|el)\s+(?P<date>{DATE})")  # on folded text
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class ProseJob:
+    employer: str
+    title: str | None
+    start: int | None  # month index
+    evidence: Evidence
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of a page that holds ``text[start:end]``: from after the last full stop
+    (or blank line) before it to the next one after it."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    right = _SENTENCE_END.search(text, end)
+    return left, right.start() + 1 if right is not None else len(text)
+
+
+def usable_org(org: str) -> bool:
+    """An organisation, not a language, a tool, a job title or a country ("at Python")."""
+    folded = fold(org)
+    return not (
+        folded in LANGUAGE_BY_NAME
+        or folded in SKILL_BY_ALIAS
+        or folded in COUNTRIES
+        or has_title_word(folded)
+    )
+
+
+def about_studies(text: str) -> bool:
+    folded = fold(text)
+    return bool(DEGREE.search(folded) or INSTITUTION.search(folded))
+
+
+def prose_job(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """Title and employer of a job told in the sentence around ``text[start:end]``, the
+    employer nearest after the dates first."""
+    left, right = sentence_bounds(text, start, end)
+    employers = [m for m in _EMPLOYER.finditer(text, left, right) if usable_org(m.group("org"))]
+    after = [m for m in employers if m.start() >= end]
+    chosen = (after or employers[::-1])[:1]
+    employer = chosen[0].group("org") if chosen else None
+    title = None
+    for match in _TITLE.finditer(text, left, right):
+        words = match.group("title").split()
+        while words and not has_title_word(fold(" ".join(words))):
+            words.pop()
+        if words:
+            title = " ".join(words)
+            break
+    return title, employer
+
+
+def started_jobs(doc: Document, ranged: set[tuple[int, int]]) -> list[ProseJob]:
+    """Jobs a prose sentence starts on a date ("In August 2019 I moved to Intercom as a data
+    engineer"); ``ranged`` holds the sentences (page, start) already read as date ranges."""
+    jobs = []
+    for number, page in enumerate(doc.pages):
+        for match in _STARTED.finditer(page.folded):
+            start, end = page.original(match.start(), match.end())
+            line = page.line_at(start)
+            # "in August 2019" is itself a mark of prose; a job line is short
+            if line is None or len(line.text.split()) < 8 or line.section == "education":
+                continue
+            left, right = sentence_bounds(page.text, start, end)
+            if (number, left) in ranged or about_studies(page.text[left:right]):
+                continue
+            title, employer = prose_job(page.text, start, end)
+            if employer is None:
+                continue
+            ranged.add((number, left))
+            jobs.append(
+                ProseJob(
+                    employer,
+                    title,
+                    parse_date(match.group("date")),
+                    doc.evidence(number, left, right),
+                )
+            )
+    return jobs
+
+
+def duration_jobs(doc: Document, known: set[str]) -> list[tuple[ProseJob, int]]:
+    """Jobs prose gives only a length: "8 years at Siemens", "4 años en Telefónica"."""
+    found = []
+    for number, page in enumerate(doc.pages):
+        for match in _DURATION_JOB.finditer(page.text):
+            count = match.group("n")
+            years = int(count) if count.isdigit() else NUMBERS.get(fold(count))
+            org = match.group("org")
+            if not years or not usable_org(org) or fold(org) in known:
+                continue
+            known.add(fold(org))
+            evidence = doc.evidence(number, match.start(), match.end())
+            found.append((ProseJob(org, None, None, evidence), years * 12))
+    return found

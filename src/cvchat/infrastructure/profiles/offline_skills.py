@@ -1,0 +1,236 @@
+"""Skills: every vocabulary term written as a whole word, trusted more or less by where.
+
+The whole CV is scanned, not only its skills section: narrative CVs name their tools in prose
+("Built a churn model in Python"), and a candidate who lists "Containerization (Docker,
+Kubernetes)" has both. Some aliases are also ordinary words ("go", "rest", "spring", "shell",
+"discovery", "pricing", "react"); those are accepted only where the context is a list of
+tools: the skills section, next to another skill across a list separator ("Go, Rust and
+Kubernetes", "(Spring, Kafka)"), capitalised mid-sentence for tool names ("services in Go"),
+or in capitals for acronyms ("REST APIs", "ML models").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cvchat.domain.profiles import SkillFact
+from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, LEVEL_WORDS, SKILL_BY_ALIAS
+from cvchat.infrastructure.profiles.offline_text import Document, Line
+from cvchat.infrastructure.profiles.offline_words import URL_OR_EMAIL
+
+# Aliases that are also common words: list context only, or the rules below.
+AMBIGUOUS = frozenset(
+    {
+        "go",
+        "r",
+        "rust",
+        "spring",
+        "swift",
+        "vault",
+        "argo",
+        "shell",
+        "rest",
+        "ml",
+        "ts",
+        "js",
+        "node",
+        "discovery",
+        "pricing",
+        "stakeholder",
+        "react",
+        "ruby",
+        "rails",
+        "helm",
+        "sketch",
+        "miro",
+        "tableau",
+        "jenkins",
+        "torch",
+        "containers",
+        "forecasting",
+        "agil",
+        "roadmap",
+        "roadmaps",
+        "confluence",
+        "spark",
+        "flask",
+        "angular",
+        "otel",
+        "aks",
+        "eks",
+        "gke",
+        "gtm",
+    }
+    & set(SKILL_BY_ALIAS)
+)
+# Accepted in prose when written as the tool is written and not first in a sentence
+# ("services in Go", "with React"): capitalised, these are names, not words.
+CASED = frozenset(
+    {
+        "go",
+        "rust",
+        "swift",
+        "react",
+        "ruby",
+        "helm",
+        "sketch",
+        "miro",
+        "tableau",
+        "vault",
+        "node",
+        "spring",
+        "confluence",
+        "spark",
+        "flask",
+        "angular",
+        "argo",
+    }
+)
+# Accepted in prose when written in capitals: acronyms.
+UPPER = frozenset({"rest", "ml", "ts", "js", "otel", "aks", "eks", "gke", "gtm"})
+# Tools whose one-letter name needs a preposition before it in prose ("analyses in R").
+PREPOSITION_ONLY = frozenset({"r"})
+_PREPOSITIONS = frozenset(
+    ["in", "with", "using", "en", "con", "avec", "mit", "und", "and", "y", "et"]
+)
+
+# A spoken language or its level: such a line of a languages section holds no skill.
+_SPOKEN = re.compile(
+    r"(?<!\w)(?:[abc][12]|"
+    + "|".join(re.escape(w) for w in sorted({*LANGUAGE_BY_NAME, *LEVEL_WORDS}, key=len)[::-1])
+    + r")(?!\w)"
+)
+# Sections whose words are not the candidate's skills.
+_SKIPPED_SECTIONS = frozenset({"interests", "links", "publications"})
+
+
+def _alias_pattern(alias: str) -> str:
+    """Words apart by any white space; a hyphen may end a line ("Go-" / "to-market")."""
+    words = (re.escape(word).replace(r"\-", r"-\s*") for word in alias.split())
+    return r"\s+".join(words)
+
+
+_ALIASES = sorted(SKILL_BY_ALIAS, key=len, reverse=True)
+SKILL_TERM = re.compile(
+    r"(?<![\w.#+@])(?:" + "|".join(_alias_pattern(a) for a in _ALIASES) + r")(?![\w#+]|\.\w)"
+)
+# What may stand between two items of a list of tools.
+_LIST_GAP = re.compile(
+    r"^(?:[\s,;·|/•()&+:\-–—●○◐★☆■□▪▫◆◇✓✔]|\band\b|\by\b|\bet\b|\bund\b|\bor\b|\bo\b|\bou\b|\boder\b)*$"
+)
+_SENTENCE_END = frozenset(".!?:;•*-–—")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    page: int
+    fstart: int
+    fend: int
+    alias: str
+    canonical: str
+    section: str
+
+
+def _masked(folded: str) -> str:
+    """Folded page text with e-mail addresses and URLs blanked out (same length): the "github"
+    of github.com/someone is a link, not a skill."""
+    return URL_OR_EMAIL.sub(lambda m: " " * len(m.group()), folded)
+
+
+def extract_skills(doc: Document, name: tuple[Line, str] | None) -> tuple[SkillFact, ...]:
+    """Canonical skills in order of first mention, the skills section's first. The name is
+    skipped: "Ruby Jenkins" is a person."""
+    name_end = (name[0].page, name[0].start + len(name[1])) if name else (-1, -1)
+    hits: list[_Hit] = []
+    for number, page in enumerate(doc.pages):
+        for match in SKILL_TERM.finditer(_masked(page.folded)):
+            alias = re.sub(r"\s+", " ", re.sub(r"-\s+", "-", match.group()))
+            start, _ = page.original(match.start(), match.end())
+            line = page.line_at(start)
+            if line is None or line.section in _SKIPPED_SECTIONS:
+                continue
+            if line.section == "languages" and _SPOKEN.search(line.folded):
+                continue  # "Swift" is no skill in "English (fluent)"
+            if name and line.number == name[0].number and start < name_end[1]:
+                continue
+            hits.append(
+                _Hit(
+                    number,
+                    match.start(),
+                    match.end(),
+                    alias,
+                    SKILL_BY_ALIAS[alias],
+                    line.section,
+                )
+            )
+    accepted: dict[str, _Hit] = {}
+    for i, hit in enumerate(hits):
+        if hit.alias in AMBIGUOUS and not _trusted(doc, hits, i):
+            continue
+        known = accepted.get(hit.canonical)
+        if known is None or (known.section != "skills" and hit.section == "skills"):
+            accepted[hit.canonical] = hit
+    ordered = sorted(accepted.values(), key=lambda h: (h.section != "skills", h.page, h.fstart))
+    return tuple(
+        SkillFact(
+            name=hit.canonical,
+            evidence=doc.folded_span_evidence(hit.page, hit.fstart, hit.fend),
+        )
+        for hit in ordered
+    )
+
+
+def _written(doc: Document, hit: _Hit) -> str:
+    page = doc.pages[hit.page]
+    start, end = page.original(hit.fstart, hit.fend)
+    return page.text[start:end]
+
+
+def _starts_item(doc: Document, hit: _Hit) -> bool:
+    """Whether a hit opens its line and that line does not continue a sentence (the line
+    before is a heading, or ends as an item does: not in a lower-case word or a comma)."""
+    page = doc.pages[hit.page]
+    start, _ = page.original(hit.fstart, hit.fend)
+    line = page.line_at(start)
+    if line is None or start != line.start:
+        return False
+    previous = doc.lines[line.number - 1] if line.number else None
+    if previous is None or previous.page != line.page or previous.heading:
+        return True
+    return not (previous.text[-1].islower() or previous.text[-1] == ",")
+
+
+def _trusted(doc: Document, hits: list[_Hit], i: int) -> bool:
+    """Whether an ambiguous alias is meant as the tool here (see the module's docstring)."""
+    hit = hits[i]
+    if hit.section == "skills":
+        return True
+    written = _written(doc, hit)
+    if hit.alias in UPPER:
+        return written.isupper()
+    if not written[:1].isupper():
+        return False
+    page = doc.pages[hit.page]
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(hits) or hits[j].page != hit.page:
+            continue
+        other = hits[j]
+        first, second = (other, hit) if j < i else (hit, other)
+        gap = page.folded[first.fend : second.fstart]
+        if (
+            _LIST_GAP.match(gap)
+            and "\n\n" not in gap
+            and (other.alias not in AMBIGUOUS or _written(doc, other)[:1].isupper())
+        ):
+            return True
+    start, end = page.original(hit.fstart, hit.fend)
+    before = page.text[:start].rstrip()
+    if hit.alias in PREPOSITION_ONLY:
+        previous_word = before.rsplit(None, 1)[-1].lower() if before else ""
+        return written == "R" and previous_word in _PREPOSITIONS
+    if hit.alias not in CASED:
+        return False
+    sentence_start = not before or before[-1] in _SENTENCE_END or _starts_item(doc, hit)
+    followed_by_number = page.text[end : end + 3].strip()[:1].isdigit()
+    return not (sentence_start or followed_by_number)
