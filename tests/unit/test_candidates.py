@@ -20,6 +20,7 @@ from cvchat.domain.profiles import (
     Location,
     Named,
     ProfileSnapshot,
+    Relevance,
     SkillFact,
     YearsFact,
 )
@@ -176,13 +177,22 @@ def test_years_degree_employer_and_certification_filters() -> None:
 def test_free_text_orders_the_matches_but_never_drops_one() -> None:
     people = [profile(f"cv-{i}", f"P{i}", skills=("Python",)) for i in range(5)]
 
-    def rank(text: str, cv_ids: list[str]) -> dict[str, float]:
+    def rank(text: str, cv_ids: list[str]) -> dict[str, Relevance]:
         assert text == "led migration" and sorted(cv_ids) == [f"cv-{i}" for i in range(5)]
-        return {"cv-3": 0.9, "cv-1": 0.5}
+        return {
+            "cv-3": Relevance(0.9, ev("Led the migration of 40 services", 2)),
+            "cv-1": Relevance(0.5, ev("Migrated billing")),
+        }
 
     query = CandidateQuery(skills_all=("Python",), text="led migration")
     result = execute(query, people, rank=rank)  # type: ignore[arg-type]
     assert [r.profile.cv_id for r in result.matches] == ["cv-3", "cv-1", "cv-0", "cv-2", "cv-4"]
+    # the free text orders, and each match shows the passage closest to it, cited
+    text, sources = compose_set_answer(result, "en", FILES)
+    assert "(a ranking, not a check)" in text
+    assert "**P3** — Python — p.2 “Skills: Python” [1]; closest to “led migration” — p.2 " in text
+    assert {k: sources[0][k] for k in ("cv_id", "page")} == {"cv_id": "cv-3", "page": 2}
+    assert sources[0]["citations"] == [1, 2]
 
 
 def test_answers_in_the_questions_language() -> None:

@@ -24,6 +24,7 @@ from cvchat.domain.profiles import (
     LanguageFact,
     ProfileSnapshot,
     Ranker,
+    Relevance,
 )
 from cvchat.domain.vocabulary import DEGREE_LEVELS, fold, language_name, level_rank
 
@@ -51,6 +52,7 @@ class CandidateResult:
     profile: CandidateProfile
     checks: tuple[Check, ...]
     score: float = 0.0  # relevance to the free text, when there is one
+    relevance: Evidence | None = None  # the passage that matches the free text best
 
     @property
     def matched(self) -> bool:
@@ -74,7 +76,7 @@ class QueryResult:
     conditions: tuple[Condition, ...]
     tests: tuple[_Test, ...] = field(repr=False)
     matched: tuple[ProfileFacts, ...] = field(repr=False)
-    scores: dict[str, float] = field(default_factory=dict, repr=False)
+    scores: dict[str, Relevance] = field(default_factory=dict, repr=False)
     missed: tuple[ProfileFacts, ...] = field(default=(), repr=False)
     corpus_size: int = 0
     version: str | None = None
@@ -85,7 +87,10 @@ class QueryResult:
 
     def row(self, facts: ProfileFacts) -> CandidateResult:
         checks = tuple(t.check(facts) for t in self.tests)
-        return CandidateResult(facts.profile, checks, self.scores.get(facts.profile.cv_id, 0.0))
+        relevance = self.scores.get(facts.profile.cv_id)
+        if relevance is None:
+            return CandidateResult(facts.profile, checks)
+        return CandidateResult(facts.profile, checks, relevance.score, relevance.evidence)
 
     def rows(self, start: int = 0, stop: int | None = None) -> tuple[CandidateResult, ...]:
         return tuple(self.row(f) for f in self.matched[start:stop])
@@ -422,10 +427,15 @@ def execute(
     else:
         matched_pos = allowed if allowed is not None else set(range(len(index)))
     matched = [index.facts[pos] for pos in matched_pos]
-    scores: dict[str, float] = {}
+    scores: dict[str, Relevance] = {}
     if rank is not None and query.text.strip() and matched:
         scores = rank(query.text, [f.profile.cv_id for f in matched])
-    matched.sort(key=lambda f: (-scores.get(f.profile.cv_id, 0.0), f.name, f.profile.cv_id))
+
+    def order(f: ProfileFacts) -> tuple[float, str, str]:
+        relevance = scores.get(f.profile.cv_id)
+        return (-(relevance.score if relevance else 0.0), f.name, f.profile.cv_id)
+
+    matched.sort(key=order)
     near: list[ProfileFacts] = []
     if len(conds) > 1 or not matched:
         met = Counter(pos for h in hits for pos in h if pos not in matched_pos)

@@ -17,6 +17,7 @@ from cvchat.application.citations import pdf_url, snippet
 from cvchat.domain.profiles import CandidateProfile, CvFile, Evidence
 from cvchat.domain.vocabulary import language_name
 
+DEGREE_LABELS = {"bachelor": "Bachelor's", "master": "Master's", "phd": "PhD"}
 SHOWN = 25  # matches written out in the text; the event payload carries all of them
 QUOTE_CHARS = 90
 
@@ -33,6 +34,7 @@ class Words:
     lacks: str
     more: str
     ranked: str
+    closest: str
     level_unknown: str
     unknown_name: str
     profile_of: str
@@ -50,7 +52,8 @@ WORDS: dict[str, Words] = {
         "Nearest misses (not matches):",
         "lacks",
         "…and {n} more (the full list is in the answer's candidate table).",
-        "Ordered by how well each CV matches “{text}”.",
+        "Ordered by how well each CV matches “{text}” (a ranking, not a check).",
+        "closest to “{text}”",
         "level not stated",
         "No candidate in the corpus is called {names}.",
         "Profile of {name}:",
@@ -76,7 +79,8 @@ WORDS: dict[str, Words] = {
         "Los más cercanos (no cumplen todo):",
         "le falta",
         "…y {n} más (la lista completa está en la tabla de candidatos de la respuesta).",
-        "Ordenados según lo bien que su CV responde a «{text}».",
+        "Ordenados según lo bien que su CV responde a «{text}» (un orden, no una comprobación).",
+        "lo más cercano a «{text}»",
         "nivel no indicado",
         "Ningún candidato del corpus se llama {names}.",
         "Perfil de {name}:",
@@ -102,7 +106,9 @@ WORDS: dict[str, Words] = {
         "Les plus proches (pas des correspondances) :",
         "il manque",
         "…et {n} de plus (la liste complète est dans le tableau des candidats de la réponse).",
-        "Classés selon la pertinence de leur CV pour « {text} ».",
+        "Classés selon la pertinence de leur CV pour « {text} » "
+        "(un classement, pas une vérification).",
+        "le plus proche de « {text} »",
         "niveau non précisé",
         "Aucun candidat du corpus ne s'appelle {names}.",
         "Profil de {name} :",
@@ -128,7 +134,9 @@ WORDS: dict[str, Words] = {
         "Am nächsten dran (keine Treffer):",
         "es fehlt",
         "…und {n} weitere (die vollständige Liste steht in der Kandidatentabelle der Antwort).",
-        "Sortiert danach, wie gut der Lebenslauf zu „{text}“ passt.",
+        "Sortiert danach, wie gut der Lebenslauf zu „{text}“ passt "
+        "(eine Reihenfolge, keine Prüfung).",
+        "am nächsten an „{text}“",
         "Niveau nicht angegeben",
         "Kein Kandidat im Korpus heißt {names}.",
         "Profil von {name}:",
@@ -192,7 +200,9 @@ def _check_text(cv_id: str, check: Check, cites: _Citations, words: Words) -> st
     if check.condition.key.startswith("language:") and check.value:
         value = words.level_unknown if check.value == "level not stated" else check.value
         label = f"{language_name(check.condition.key.split(':', 1)[1])} ({value})"
-    elif check.value and check.condition.key in {"years", "location", "degree"}:
+    elif check.value and check.condition.key == "degree":
+        label = DEGREE_LABELS.get(check.value, check.value)
+    elif check.value and check.condition.key in {"years", "location"}:
         label = f"{label}: {check.value}"
     if not check.evidence:
         return label
@@ -200,9 +210,15 @@ def _check_text(cv_id: str, check: Check, cites: _Citations, words: Words) -> st
     return f"{label} — p.{ev.page} {_quote(ev)} [{cites.cite(cv_id, ev)}]"
 
 
-def _candidate_line(result: CandidateResult, cites: _Citations, words: Words) -> str:
+def _candidate_line(
+    result: CandidateResult, cites: _Citations, words: Words, text: str = ""
+) -> str:
     cv_id = result.profile.cv_id
     parts = [_check_text(cv_id, c, cites, words) for c in result.checks if c.met]
+    if text and result.relevance is not None:
+        ev = result.relevance
+        closest = words.closest.format(text=text)
+        parts.append(f"{closest} — p.{ev.page} {_quote(ev)} [{cites.cite(cv_id, ev)}]")
     head = f"**{result.profile.display_name}**"
     return f"- {head} — " + "; ".join(parts) if parts else f"- {head}"
 
@@ -241,7 +257,8 @@ def compose_set_answer(
     lines.append(head.format(n=n, conds=conds))
     if result.query.text.strip() and any(r.score for r in result.matches):
         lines.append(words.ranked.format(text=result.query.text.strip()))
-    lines.extend(_candidate_line(r, cites, words) for r in result.matches[:SHOWN])
+    text = result.query.text.strip()
+    lines.extend(_candidate_line(r, cites, words, text) for r in result.matches[:SHOWN])
     if n > SHOWN:
         lines.append(words.more.format(n=n - SHOWN))
     return "\n".join(lines), cites.sources
@@ -314,6 +331,15 @@ def candidate_payload(result: CandidateResult, files: Mapping[str, CvFile]) -> d
         "file": doc.file,
         "matched": result.matched,
         "score": round(result.score, 6),
+        "relevance": (
+            {
+                "page": result.relevance.page,
+                "snippet": result.relevance.snippet,
+                "url": pdf_url(p.cv_id, result.relevance.page),
+            }
+            if result.relevance
+            else None
+        ),
         "conditions": [
             {
                 "key": c.condition.key,

@@ -143,10 +143,11 @@ _STOP = _words(
 _LEVEL_FILLERS = _words(
     "at least level levels of in a an the is with or above higher better more plus minimum "
     "speaker speakers speaks speak "
+    "un una une ein einem einer einen "
     "en de del d l la el al nivel menos como minimo o superior mas con es habla hablan "
     "hablante hablantes "
     "à au moins niveau ou supérieur plus avec est parle parlent locuteur locuteurs "
-    "auf als mit mindestens oder besser höher mehr niveau ist spricht sprechen sprecher",
+    "auf als mit mindestens oder besser höher mehr niveau von ist spricht sprechen sprecher",
 )
 
 # Level phrases questions use that CVs rarely do (the CV ones are ``LEVEL_WORDS``).
@@ -858,6 +859,9 @@ def _proper_certification(t: _Text, index: int) -> tuple[int, int] | None:
     return words[first].start, words[last].end
 
 
+_NUMERAL = re.compile(r"^(?:i{1,3}|iv|v)$")  # folded
+
+
 def _certification_subject(
     t: _Text, cue: _Word, skills: Sequence[_Span]
 ) -> tuple[int, int, str] | None:
@@ -866,15 +870,18 @@ def _certification_subject(
     for skill in skills:
         if skill.end <= cue.start and not t.folded[skill.end : cue.start].strip(" -"):
             return skill.start, cue.end, skill.value
-    before = t.words_before(cue.start, 4)
+    before = t.words_before(cue.start, 6)
     run: list[_Word] = []
     for w in reversed(before):
         anchor = run[0].start if run else cue.start
         if t.folded[w.end : anchor].strip(" -") or not t.is_capitalised(w):
             break
-        if w.text in _STOP or _key(w.text) in _LANGUAGES:
+        # "Professional Scrum Product Owner I": a level numeral is part of the name.
+        if (w.text in _STOP and not _NUMERAL.match(w.text)) or _key(w.text) in _LANGUAGES:
             break
         run.insert(0, w)
+    if all(_NUMERAL.match(w.text) for w in run):  # "do I need a certification?"
+        run = []
     if run:
         return run[0].start, cue.end, _cert_value(t, run[0].start, run[-1].end)
     # After the cue: "certified in Azure", "certification AWS", "certified Scrum Master".

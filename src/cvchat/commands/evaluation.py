@@ -63,10 +63,10 @@ def answers(
     corpus: Annotated[
         str,
         typer.Option(
-            help="demo (the generated corpus in <data_dir>/cvs), independent (the hand-written "
-            "labelled CVs of tests/corpora/independent), or both."
+            help="demo (the generated corpus in <data_dir>/cvs), independent or heldout (the "
+            "hand-written, labelled CVs of tests/corpora/<name>), or all."
         ),
-    ] = "both",
+    ] = "all",
     out: Annotated[
         Path | None, typer.Option(help="JSON report (default: <data_dir>/eval/answers.json).")
     ] = None,
@@ -77,12 +77,13 @@ def answers(
     from cvchat.evaluation.run_answers import evaluate_answers
 
     _quiet()
-    if corpus not in ("demo", "independent", "both"):
-        console.print("[red]--corpus must be demo, independent or both[/]")
+    every = ("demo", "independent", "heldout")
+    if corpus not in (*every, "all"):
+        console.print("[red]--corpus must be demo, independent, heldout or all[/]")
         raise typer.Exit(2)
     settings = get_settings()
     target = out or settings.data_dir / "eval" / "answers.json"
-    names = ("demo", "independent") if corpus == "both" else (corpus,)
+    names = every if corpus == "all" else (corpus,)
     reports = {
         name: evaluate_answers(settings, name, seed=seed, per_kind=per_kind) for name in names
     }

@@ -117,8 +117,16 @@ class CvFile:
     headline: str = ""
 
 
-Ranker = Callable[[str, Sequence[str]], dict[str, float]]
-"""Relevance of each CV in a set to a free text (cv_id → score; absent: not relevant)."""
+@dataclass(frozen=True)
+class Relevance:
+    """How well a CV matches a question's free text, and the passage that shows it best."""
+
+    score: float
+    evidence: Evidence | None = None
+
+
+Ranker = Callable[[str, Sequence[str]], dict[str, Relevance]]
+"""Relevance of each CV in a set to a free text (cv_id → relevance; absent: not relevant)."""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,16 @@ def truth_from_document(document: CvDocument) -> GroundTruth:
     """Ground truth of a generated CV, read from its validated ``cv.json``."""
     data, meta = document.data, document.meta
     named = [*data.skills, *(t for project in data.projects for t in project.technologies)]
+    # A tool the CV's prose says the candidate worked with is claimed too: "alerts with
+    # Prometheus" (the generator writes such bullets). Only the canonical name, as written.
+    prose = " ".join(
+        [
+            *(b for job in data.experience for b in job.bullets),
+            *(job.paragraph or "" for job in data.experience),
+            *(project.description for project in data.projects),
+        ]
+    )
+    named += [name for name in SKILLS if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", prose)]
     skills = _unique(SKILL_BY_ALIAS[fold(name)] for name in named if fold(name) in SKILL_BY_ALIAS)
     levels = [degree_level(f"{school.degree}") for school in data.education]
     known = [level for level in levels if level is not None]

@@ -6,9 +6,10 @@ What the answer claims is read off what the run would write in ``final``: an exa
 ``candidates`` (and ``total`` for counts); for an open answer, the CVs its text cites.
 
 Corpora: ``demo`` is the index of ``<data_dir>`` (the generated corpus, truth from its
-``cv.json`` files); ``independent`` is the hand-written, labelled corpus of
-``tests/corpora/independent``, rendered and indexed into ``<data_dir>/eval/independent`` on
-first use (its truth is ``labels.json``; no ``cv.json`` is ever beside those PDFs).
+``cv.json`` files); ``independent`` and ``heldout`` are hand-written, labelled corpora in
+``tests/corpora/<name>``, rendered and indexed into ``<data_dir>/eval/<name>`` on first use
+(their truth is ``labels.json``; no ``cv.json`` is ever beside those PDFs). ``heldout`` was
+written after the extractor and the parser, and never used to develop them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from cvchat.infrastructure.pipelines.rag import build_rag_pipeline
 from cvchat.infrastructure.rag.store import IndexStore
 from cvchat.settings import Settings
 
-INDEPENDENT = Path(__file__).resolve().parents[3] / "tests" / "corpora" / "independent"
+CORPORA = Path(__file__).resolve().parents[3] / "tests" / "corpora"
+LABELLED = ("independent", "heldout")
 EXACT_TOOL = "profiles.query"
 
 
@@ -96,10 +98,11 @@ async def _answer(pipeline: Any, question: SetQuestion) -> Answered:
 def _corpus(settings: Settings, name: str) -> tuple[Settings, list[GroundTruth]]:
     if name == "demo":
         return settings, load_generated(settings.cvs_dir)
-    target = settings.model_copy(update={"data_dir": settings.data_dir / "eval" / "independent"})
+    source = CORPORA / name
+    target = settings.model_copy(update={"data_dir": settings.data_dir / "eval" / name})
     if not target.cvs_dir.is_dir():
-        render_corpus(INDEPENDENT, target.cvs_dir)
-    return target, load_independent(INDEPENDENT)
+        render_corpus(source, target.cvs_dir)
+    return target, load_independent(source)
 
 
 def evaluate_answers(

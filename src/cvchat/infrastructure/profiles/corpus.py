@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from functools import partial
 
-from cvchat.domain.profiles import CvFile, ProfileSnapshot
+from cvchat.domain.profiles import CvFile, Evidence, ProfileSnapshot, Relevance
 from cvchat.infrastructure.rag.snapshot import IndexSnapshot
 from cvchat.infrastructure.rag.store import IndexStore
 
@@ -32,10 +32,16 @@ class IndexProfiles:
                 self._cached = self._build(index)
             return self._cached
 
-    def _rank(self, index: IndexSnapshot, text: str, cv_ids: list[str]) -> dict[str, float]:
+    def _rank(self, index: IndexSnapshot, text: str, cv_ids: list[str]) -> dict[str, Relevance]:
         store = self._store
         embedder = store.embedder if store.rag.method != "bm25" else None
-        return index.rank_within(text, list(cv_ids), store.search_config, embedder)
+        ranked = index.rank_within(text, list(cv_ids), store.search_config, embedder)
+        return {
+            cv_id: Relevance(
+                score, Evidence(page=index.chunks[row].page, snippet=index.chunks[row].text)
+            )
+            for cv_id, (score, row) in ranked.items()
+        }
 
     def _build(self, index: IndexSnapshot) -> ProfileSnapshot:
         profiles = index.profiles

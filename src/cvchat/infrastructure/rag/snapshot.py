@@ -102,10 +102,11 @@ class IndexSnapshot:
         cv_ids: list[str],
         search: SearchConfig,
         embedder: QueryEncoder | None,
-    ) -> dict[str, float]:
+    ) -> dict[str, tuple[float, int]]:
         """Hybrid relevance of every CV in ``cv_ids`` to ``query`` (all of them are scored, not
-        the top few of the whole corpus): each side ranks the CVs by their best passage, and
-        reciprocal rank fusion joins the sides as ``search`` does."""
+        the top few of the whole corpus) and the row of its passage that matches best: each
+        side ranks the CVs by their best passage, and reciprocal rank fusion joins the sides
+        as ``search`` does; the keyword side's best passage wins, the dense side's otherwise."""
         if self._rows_by_cv is None:
             by_cv: dict[str, list[int]] = defaultdict(list)
             for row, chunk in enumerate(self.chunks):
@@ -123,16 +124,18 @@ class IndexSnapshot:
             vectors = self._dense.reconstruct_batch(rows)
             sides.append(((vectors @ embedder.encode_query(query)[0]), search.dense_weight))
         fused: dict[str, float] = defaultdict(float)
+        passage: dict[str, int] = {}
         for scores, weight in sides:
-            best: dict[str, float] = {}
+            best: dict[str, tuple[float, int]] = {}
             for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
                 cv = self.chunks[row].cv_id
-                if score > 0 and score > best.get(cv, 0.0):
-                    best[cv] = score
-            ordered = sorted(best, key=lambda cv: (-best[cv], cv))
+                if score > 0 and score > best.get(cv, (0.0, -1))[0]:
+                    best[cv] = (score, row)
+            ordered = sorted(best, key=lambda cv: (-best[cv][0], cv))
             for rank, cv in enumerate(ordered, start=1):
                 fused[cv] += weight / (search.rrf_k + rank)
-        return dict(fused)
+                passage.setdefault(cv, best[cv][1])
+        return {cv: (score, passage[cv]) for cv, score in fused.items()}
 
     # --- rankings -------------------------------------------------------------------------
 
