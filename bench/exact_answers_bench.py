@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.run_engine_bench import QUESTIONS, answer_latency, pct
 
+from cvchat.application.answering import RagAnswerPipeline
 from cvchat.application.candidates import CandidateIndex, execute
 from cvchat.application.exact_answering import parse_offline
 from cvchat.domain.ports import AnswerRequest
@@ -41,6 +42,7 @@ from cvchat.domain.profiles import CandidateProfile, ProfileSnapshot
 from cvchat.infrastructure.pipelines.rag import build_rag_pipeline
 from cvchat.infrastructure.profiles.offline import extract_profile
 from cvchat.infrastructure.rag.pdf_text import read_pdf
+from cvchat.infrastructure.rag.retriever import IndexRetriever
 from cvchat.infrastructure.rag.store import IndexStore
 from cvchat.settings import LlmRoleSettings, Settings
 
@@ -139,7 +141,8 @@ def extraction_figures(store: IndexStore, rounds: int) -> dict[str, Any]:
 
 async def pipeline_figures(settings: Settings, store: IndexStore, reps: int) -> dict[str, Any]:
     router = build_rag_pipeline(settings, store)
-    rag = router._rag  # the RAG pipeline alone: the previous answer path
+    # The RAG pipeline alone, as the router builds it: the previous answer path.
+    rag = RagAnswerPipeline(IndexRetriever(store), None, top_k=settings.rag.top_k)
 
     async def answer(pipeline: Any, question: str) -> float:
         request = AnswerRequest("r", "t", question)

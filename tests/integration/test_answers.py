@@ -140,6 +140,20 @@ async def test_a_follow_up_narrows_the_previous_set(rag_api: Api, corpus: Path) 
     )
 
 
+async def test_a_follow_up_to_an_open_answer_is_about_the_cvs_it_cited(
+    rag_api: Api, corpus: Path
+) -> None:
+    thread = await rag_api.new_thread()
+    first = await rag_api.events(await rag_api.ask(thread, "Who built a service?"))
+    cited = {s["cv_id"] for s in first[-2].data["sources"]}
+    assert first[0].data["tool"] == "rag.search" and cited, first[-2].data["text"]
+    second = await rag_api.events(await rag_api.ask(thread, "And which of them speak English?"))
+    assert second[0].data["tool"] == "profiles.query"
+    assert second[0].data["input"]["within"] == sorted(cited)
+    got = {c["cv_id"] for c in second[-2].data["candidates"]}
+    assert got == cited & _speakers(corpus, "en")
+
+
 async def test_an_open_question_keeps_the_rag_path(rag_api: Api) -> None:
     run_id = await rag_api.ask(
         await rag_api.new_thread(), "What did people do to improve deployment frequency?"

@@ -6,14 +6,21 @@ import json
 import shutil
 from pathlib import Path
 
+import httpx
+import respx
+
 from cvchat.application.candidates import execute
 from cvchat.domain.candidate_query import CandidateQuery, LanguageFilter
 from cvchat.infrastructure.profiles.corpus import IndexProfiles
 from cvchat.infrastructure.rag import IndexStore
 from cvchat.infrastructure.rag.build import MANIFEST, PROFILES
 from cvchat.infrastructure.rag.pdf_text import read_pdf
+from cvchat.settings import LlmRoleSettings, ProfileSettings
+from tests.llm import wire
 from tests.rag.conftest import make_settings
-from tests.rag.pdf_factory import SampleCv, render
+from tests.rag.pdf_factory import CORPUS, SampleCv, render
+
+NAMES = {cv.name for cv in CORPUS}
 
 
 def _facts(profile_json: dict[str, object]) -> list[dict[str, object]]:
@@ -99,3 +106,57 @@ def test_a_new_version_is_queried_without_a_restart(data_dir: Path) -> None:
     assert speakers() == (before - {"ana-backend"}) | {"rosa-devops"}
     rosa = profiles.snapshot().profiles["rosa-devops"]
     assert "Kubernetes" in {s.name for s in rosa.skills}  # from "K8s"
+
+
+def test_the_llm_extractor_setting_builds_profiles_through_the_model_per_cv_fallback(
+    data_dir: Path, httpx2_mock: respx.Router
+) -> None:
+    """``CVCHAT_PROFILES__EXTRACTOR=llm``: the index build asks the configured model (its real
+    adapter; only Anthropic's endpoint is replayed, in its streaming wire format) for each CV;
+    a CV whose answer fails keeps its offline profile."""
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        prompt = json.loads(request.content)["messages"][-1]["content"]
+        text = prompt if isinstance(prompt, str) else prompt[0]["text"]
+        if "Luc" in text:  # one CV's answer is broken: that CV falls back
+            return wire.sse(wire.anthropic_events(['{"name": ']) + wire.anthropic_end())
+        first = next(line.strip() for line in text.split("\n") if line.strip() in NAMES)
+        answer = {
+            "name": {"value": first, "evidence": {"page": 1, "snippet": first}},
+            "headline": None,
+            "location": None,
+            "languages": [],
+            "skills": [],
+            "jobs": [],
+            "experience": None,
+            "education": [],
+            "certifications": [],
+        }
+        return wire.sse(wire.anthropic_events([json.dumps(answer)]) + wire.anthropic_end())
+
+    route = httpx2_mock.post("http://anthropic.test/v1/messages").mock(side_effect=reply)
+    settings = make_settings(data_dir).model_copy(
+        update={
+            "answer": LlmRoleSettings(
+                provider="anthropic",
+                model="claude-test",
+                api_key="sk-test",  # type: ignore[arg-type]
+                base_url="http://anthropic.test",
+                max_retries=0,
+            ),
+            "profiles": ProfileSettings(extractor="llm"),
+        }
+    )
+    store = IndexStore(settings)
+    report = store.build()
+    assert route.call_count == report.profiles_extracted == 6
+    profiles = store.snapshot().profiles
+    by_extractor = {cv_id: p.extractor for cv_id, p in profiles.items()}
+    assert by_extractor == {
+        cv_id: "offline" if cv_id == "luc-chef" else "llm" for cv_id in profiles
+    }
+    assert profiles["ana-backend"].languages == ()  # the model's profile, not the rules'
+    assert profiles["luc-chef"].name is not None  # the offline fallback
+    # a rebuild under the same setting reuses the model's profiles, and re-asks for the fallback
+    again = store.build()
+    assert (again.profiles_reused, again.profiles_extracted) == (5, 1)

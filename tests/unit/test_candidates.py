@@ -7,7 +7,7 @@ import re
 from cvchat.application.candidates import execute
 from cvchat.application.citations import cited_numbers
 from cvchat.application.exact_answering import Draft, wording_problem
-from cvchat.application.exact_answers import SHOWN, compose_profiles, compose_set_answer
+from cvchat.application.exact_answers import SHOWN, compose_profiles, compose_set_answer, focus
 from cvchat.domain.candidate_query import CandidateQuery, LanguageFilter
 from cvchat.domain.profiles import (
     CandidateProfile,
@@ -252,3 +252,15 @@ def test_a_models_wording_is_checked_against_the_executed_query() -> None:
     assert (
         wording_problem("2 candidates speak German: Ana Ruiz [1] and Ben Ode [2].", draft) is None
     )
+
+
+def test_a_ranked_passage_is_quoted_at_its_most_relevant_sentence() -> None:
+    passage = ev(
+        "Berufserfahrung Cloud-Architekt 10/2022 – 08/2025\n"
+        "Led the migration of 40 services to Kubernetes. Trained 8 engineers.",
+        2,
+    )
+    focused = focus(passage, "led migration")
+    assert focused == Evidence(page=2, snippet="Led the migration of 40 services to Kubernetes.")
+    assert focused.snippet in passage.snippet
+    assert focus(passage, "underwater basket weaving") == passage  # nothing better: all of it

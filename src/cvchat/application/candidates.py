@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -403,8 +403,11 @@ def execute(
     *,
     rank: Ranker | None = None,
     version: str | None = None,
+    within: Collection[str] | None = None,
 ) -> QueryResult:
     """Every profile against every condition; matches ordered by relevance, then name.
+
+    ``within``: only these CVs (a follow-up about the CVs an earlier answer cited).
 
     Each condition yields the positions of the profiles that meet it; a match is in all of
     them. Evidence is looked up only for the rows an answer shows (``QueryResult.matches``
@@ -414,11 +417,13 @@ def execute(
     conds = conditions(query)
     tests = tuple(_test(c, query) for c in conds)
     allowed: set[int] | None = None
+    if within is not None:
+        wanted = set(within)
+        allowed = {pos for pos, f in enumerate(index.facts) if f.profile.cv_id in wanted}
     if query.names:
         patterns = [p for p in map(_words_pattern, query.names) if p is not None]
-        allowed = {
-            pos for pos, f in enumerate(index.facts) if any(p.match(f.name) for p in patterns)
-        }
+        named = {pos for pos, f in enumerate(index.facts) if any(p.match(f.name) for p in patterns)}
+        allowed = named if allowed is None else allowed & named
     hits = [t.positions(index) for t in tests]
     if allowed is not None:
         hits = [h & allowed for h in hits]

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from cvchat.application import extractive
@@ -152,22 +153,41 @@ class AnswerRouter:
         query = await self._parser.parse(request.question, history, snapshot)
         if not _is_set_query(query):
             return await self._rag.plan(request)
-        return ToolCall(
-            TOOL, {"question": request.question, "query": query_json(query)}, (query, snapshot)
-        )
+        within = self._carried(request, history, snapshot)
+        tool_input: dict[str, Any] = {"question": request.question, "query": query_json(query)}
+        if within is not None:
+            tool_input["within"] = sorted(within)
+        return ToolCall(TOOL, tool_input, (query, snapshot, within))
+
+    def _carried(
+        self, request: AnswerRequest, history: Sequence[str], snapshot: ProfileSnapshot
+    ) -> frozenset[str] | None:
+        """A follow-up to an open answer ("and which of them speak German?") is about the
+        CVs that answer cited; a follow-up to a set answer is already its refined query."""
+        if not history or not is_follow_up(request.question):
+            return None
+        if _is_set_query(resolve_offline(history[-1], history[:-1], snapshot)):
+            return None
+        previous = next((m for m in reversed(request.history) if m.role is Role.ASSISTANT), None)
+        sources = (previous.sources or []) if previous is not None else []
+        cited = {str(s["cv_id"]) for s in sources if isinstance(s, dict) and s.get("cv_id")}
+        return frozenset(cited) or None
 
     async def retrieve(self, request: AnswerRequest, call: ToolCall | None = None) -> Retrieved:
         call = call or await self.plan(request)
         if call.tool != TOOL:
             return await self._rag.retrieve(request, call)
-        query, snapshot = call.plan
+        query, snapshot, within = call.plan
         started = time.monotonic()
         result = await asyncio.to_thread(
-            execute,
-            query,
-            index_for(snapshot),
-            rank=snapshot.rank,
-            version=snapshot.version,
+            partial(
+                execute,
+                query,
+                index_for(snapshot),
+                rank=snapshot.rank,
+                version=snapshot.version,
+                within=within,
+            )
         )
         self._telemetry.retrieval_finished(time.monotonic() - started)
         kind = answer_kind(query)

@@ -8,10 +8,12 @@ Phrasing in the question's language (en, es, fr, de).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cvchat.application import extractive
 from cvchat.application.candidates import CandidateResult, Check, QueryResult
 from cvchat.application.citations import pdf_url, snippet
 from cvchat.domain.profiles import CandidateProfile, CvFile, Evidence
@@ -19,6 +21,8 @@ from cvchat.domain.vocabulary import language_name
 
 DEGREE_LABELS = {"bachelor": "Bachelor's", "master": "Master's", "phd": "PhD"}
 SHOWN = 25  # matches written out in the text; the event payload carries all of them
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*|\s+[•·▪|]\s+")
+_WORD = re.compile(r"\w[\w+#]*")
 QUOTE_CHARS = 90
 
 
@@ -195,6 +199,18 @@ def _quote(evidence: Evidence) -> str:
     return f"“{snippet(evidence.snippet, QUOTE_CHARS)}”"
 
 
+def focus(evidence: Evidence, text: str) -> Evidence:
+    """The sentence (or line) of a passage that shares the most words with ``text``: what
+    the reader needs to see of a passage ranked for it, still the CV's own words."""
+    wanted = {extractive.stem(w) for w in extractive.key_terms(text)}
+    best, best_hits = evidence.snippet, 0
+    for sentence in _SENTENCE.split(evidence.snippet):
+        hits = len(wanted & {extractive.stem(w) for w in _WORD.findall(sentence)})
+        if hits > best_hits and sentence.strip():
+            best, best_hits = sentence.strip(), hits
+    return Evidence(page=evidence.page, snippet=best)
+
+
 def _check_text(cv_id: str, check: Check, cites: _Citations, words: Words) -> str:
     label = check.condition.label
     if check.condition.key.startswith("language:") and check.value:
@@ -216,7 +232,7 @@ def _candidate_line(
     cv_id = result.profile.cv_id
     parts = [_check_text(cv_id, c, cites, words) for c in result.checks if c.met]
     if text and result.relevance is not None:
-        ev = result.relevance
+        ev = focus(result.relevance, text)
         closest = words.closest.format(text=text)
         parts.append(f"{closest} — p.{ev.page} {_quote(ev)} [{cites.cite(cv_id, ev)}]")
     head = f"**{result.profile.display_name}**"
@@ -246,21 +262,21 @@ def compose_set_answer(
     if n == 0:
         lines.append(words.none.format(conds=conds) if conds else words.none_any)
         if result.near_misses:
-            lines.append("")
-            lines.append(words.misses)
+            lines += ["", words.misses, ""]
             lines.extend(_miss_line(r, cites, words) for r in result.near_misses)
         return "\n".join(lines), cites.sources
     if count_first:
         head = words.count_one if n == 1 else words.count_many
     else:
         head = words.matches_one if n == 1 else words.matches_many
-    lines.append(head.format(n=n, conds=conds))
-    if result.query.text.strip() and any(r.score for r in result.matches):
-        lines.append(words.ranked.format(text=result.query.text.strip()))
+    # Markdown: the list is its own block, so the heading and the notes stay paragraphs.
+    lines += [head.format(n=n, conds=conds), ""]
     text = result.query.text.strip()
     lines.extend(_candidate_line(r, cites, words, text) for r in result.matches[:SHOWN])
     if n > SHOWN:
-        lines.append(words.more.format(n=n - SHOWN))
+        lines += ["", words.more.format(n=n - SHOWN)]
+    if text and any(r.score for r in result.matches):
+        lines += ["", f"_{words.ranked.format(text=text)}_"]
     return "\n".join(lines), cites.sources
 
 
