@@ -796,6 +796,294 @@ def test_certifications(text: str, names: list[str]) -> None:
     assert [c.name for c in extract(text).certifications] == names
 
 
+# -- CVs written by other hands: freelancers, career changers, prose, codes --------------------
+
+FREELANCE = """Marc Dubois
+Freelance Data Engineer
+Remote (based in Porto) · marc@dubois.dev · +351 912 345 678
+
+EXPERIENCE
+Freelance Data Engineer | 2019 – present
+Client: TomTom — Data platform migration (Q3 2020 – Q1 2022)
+Client: Zalando — Spark pipelines (2021 – 2023, parallel)
+
+ALTEN — Consultant, en mission chez Airbus
+10.2016 – 06.2019
+Toulouse
+
+SALES ASSOCIATE
+ACME LOGISTICS LTD, Leeds
+2012 → 2016
+
+LANGUAGES
+EN (native) · DE (B2) · FR (basic)
+
+EDUCATION
+Computer Science, BSc — University of Porto, 2012
+"""
+
+DE_DATES_FIRST = """Julia Schneider
+Stuttgart-Feuerbach · julia.schneider@web.de · 0711 123456
+
+Berufserfahrung
+10.2020 – heute
+Senior Entwicklerin, SIEMENS AG
+03/2018 – 09/2020
+Teamleiterin @ Bosch
+10.2014 – 02.2018
+Softwareentwicklerin
+KPMG
+
+Ausbildung
+Dr. rer. nat. Informatik, Universität Stuttgart, 2014
+Diplom-Ingenieur (FH) Elektrotechnik, Hochschule Esslingen, 2009
+B.Eng. (berufsbegleitend), DHBW Stuttgart, 2012
+
+Sprachen
+Deutsch (C1), Englisch (verhandlungssicher)
+
+Zertifikate
+PRINCE2 Practitioner
+PSPO I
+"""
+
+ES_CAREER_CHANGE = """Iker Etxeberria
+Donostia-San Sebastián
+iker@etxe.eus
+
+Experiencia
+Desde marzo de 2020 — Responsable de operaciones, Kutxabank
+2015 – 2020 — Dependiente, El Corte Inglés
+
+Formación
+Ingeniero en Sistemas (5 años), Universidad de Deusto
+Máster en Big Data, Mondragon Unibertsitatea, 2019
+Licenciatura en Economía
+
+Idiomas
+euskera y castellano (nativos), inglés B2
+"""
+
+EN_PROSE_CAREER = """Sarah Connor
+Based in Lisbon, Portugal
+
+About me
+From 2014 to 2019 I worked at Deloitte as a nurse manager in their health practice.
+In 2019 I joined Acme as a product manager and I have been at Acme since 2021 as head of product.
+I hold a Lean Six Sigma Green Belt (2019) and the PSPO I certification.
+
+Education
+Doctor of Philosophy in Biology, University of Cambridge
+MPhil, University of Oxford
+"""
+
+UK_COLUMNS = """Tom Baker
+Cambridge
+tom@baker.co.uk
+
+WORK HISTORY
+2019 – 2022        Operations Manager, TESCO PLC
+2016 – 2019        Store Supervisor, Sainsbury's
+Jan. 2022 – present   Project Lead @ Ocado
+
+LANGUAGES
+EN C1, ES B2
+Anglais : lu, écrit, parlé
+German - passive understanding
+
+EDUCATION
+D.Phil. Engineering, University of Oxford, 2015
+Mastère spécialisé Big Data, Télécom Paris, 2016
+Bachelor of Engineering (part-time), Leeds Beckett University
+"""
+
+PIPES = """Nora Lind
+nora.lind@mail.com | +44 7700 900123 | Leeds
+
+Experience
+Northwind Traders | Customer Service Agent | 2012–2015
+Data Analyst @ Contoso
+Jan. 2019 – present
+Contoso Analytics — Manchester
+Analyst
+2016 – 2018
+FABRIKAM INC, Boston (USA)
+Werkstudent
+2010 – 2011
+"""
+
+FR_PROSE = """Pierre Martin
+pierre.martin@free.fr
+
+Profil
+Infirmier pendant dix ans, je suis depuis 2018 développeur chez Doctolib.
+I have been at Acme since 2021 and before that worked as a nurse.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("q3 2018 – q1 2020", "2018-07", "2020-03"),
+        ("q1 2019 - q4 2019", "2019-01", "2019-12"),
+        ("since march 2021", "2021-03", None),
+        ("depuis 2018", "2018-01", None),
+        ("desde marzo de 2020", "2020-03", None),
+        ("seit 10.2020", "2020-10", None),
+        ("10.2017 – 09.2020", "2017-10", "2020-09"),
+        ("2016 → 2019", "2016-01", "2019-01"),
+        ("03/2018 – heute", "2018-03", None),
+        ("jan. 2019 – present", "2019-01", None),
+    ],
+)
+def test_more_date_ranges(text: str, start: str, end: str | None) -> None:
+    test_date_ranges(text, start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            FREELANCE,
+            [
+                Job("", "Freelance Data Engineer", "2019-01", None),
+                Job("TomTom", None, "2020-07", "2022-03"),
+                Job("Zalando", None, "2021-01", "2023-01"),
+                Job("ALTEN", "Consultant", "2016-10", "2019-06"),
+                Job("Airbus", "Consultant", "2016-10", "2019-06"),
+                Job("ACME LOGISTICS LTD", "SALES ASSOCIATE", "2012-01", "2016-01"),
+            ],
+        ),
+        (
+            DE_DATES_FIRST,
+            [
+                Job("SIEMENS AG", "Senior Entwicklerin", "2020-10", None),
+                Job("Bosch", "Teamleiterin", "2018-03", "2020-09"),
+                Job("KPMG", "Softwareentwicklerin", "2014-10", "2018-02"),
+            ],
+        ),
+        (
+            ES_CAREER_CHANGE,
+            [
+                Job("Kutxabank", "Responsable de operaciones", "2020-03", None),
+                Job("El Corte Inglés", "Dependiente", "2015-01", "2020-01"),
+            ],
+        ),
+        (
+            UK_COLUMNS,
+            [
+                Job("TESCO PLC", "Operations Manager", "2019-01", "2022-01"),
+                Job("Sainsbury's", "Store Supervisor", "2016-01", "2019-01"),
+                Job("Ocado", "Project Lead", "2022-01", None),
+            ],
+        ),
+        (
+            PIPES,
+            [
+                Job("Northwind Traders", "Customer Service Agent", "2012-01", "2015-01"),
+                Job("Contoso", "Data Analyst", "2019-01", None),
+                Job("Contoso Analytics", "Analyst", "2016-01", "2018-01"),
+                Job("FABRIKAM INC", "Werkstudent", "2010-01", "2011-01"),
+            ],
+        ),
+        (
+            EN_PROSE_CAREER,
+            [
+                Job("Deloitte", "nurse manager", "2014-01", "2019-01"),
+                Job("Acme", "head of product", "2021-01", None),
+                Job("Acme", "product manager", "2019-01", "2020-12"),
+            ],
+        ),
+        (
+            FR_PROSE,
+            [
+                Job("Doctolib", "développeur", "2018-01", None),
+                Job("Acme", None, "2021-01", None),
+            ],
+        ),
+    ],
+)
+def test_jobs_in_layouts_of_other_hands(text: str, expected: list[Job]) -> None:
+    assert jobs(extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # freelance from 2019 (no company) with its parallel clients, the agency 10.2016 –
+        # 06.2019, and four years in sales before: 2012-01..2016-01 + 2016-10..2025-10
+        (FREELANCE, (49 + 109) / 12),
+        (DE_DATES_FIRST, (61 + 31 + 41) / 12),
+        # years as a shop assistant count; a career in prose from 2014 to today
+        (ES_CAREER_CHANGE, (68 + 61) / 12),
+        (EN_PROSE_CAREER, (61 + 81) / 12),  # 2019-01 once
+        # the Werkstudent job does not count
+        (PIPES, (37 + 82 + 25) / 12),
+    ],
+)
+def test_years_in_layouts_of_other_hands(text: str, years: float) -> None:
+    experience = extract(text).experience
+    assert experience is not None
+    assert experience.years == pytest.approx(years, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (FREELANCE, {"en": "native", "de": "B2", "fr": "A2"}),
+        (DE_DATES_FIRST, {"de": "C1", "en": "C2"}),
+        (ES_CAREER_CHANGE, {"eu": "native", "es": "native", "en": "B2"}),
+        (UK_COLUMNS, {"en": "C1", "es": "B2", "de": None}),
+    ],
+)
+def test_languages_by_code_and_shared_levels(text: str, expected: dict[str, str | None]) -> None:
+    assert languages(extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        (FREELANCE, ["bachelor"]),
+        (DE_DATES_FIRST, ["phd", "master", "bachelor"]),
+        (ES_CAREER_CHANGE, ["bachelor", "master", "bachelor"]),
+        (EN_PROSE_CAREER, ["phd", "master"]),
+        (UK_COLUMNS, ["phd", "master", "bachelor"]),
+    ],
+)
+def test_degrees_as_others_write_them(text: str, levels: list[str]) -> None:
+    assert [e.level for e in extract(text).education] == levels
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        (FREELANCE, "Porto", None),
+        (DE_DATES_FIRST, "Stuttgart", None),
+        (ES_CAREER_CHANGE, "Donostia-San Sebastián", None),
+        (EN_PROSE_CAREER, "Lisbon", "Portugal"),
+        (UK_COLUMNS, "Cambridge", None),
+        (PIPES, "Leeds", None),
+    ],
+)
+def test_locations_as_others_write_them(text: str, city: str, country: str | None) -> None:
+    location = extract(text).location
+    assert location is not None
+    assert (location.city, location.country) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (DE_DATES_FIRST, ["PRINCE2 Practitioner", "PSPO I"]),
+        (EN_PROSE_CAREER, ["Lean Six Sigma Green Belt", "PSPO I"]),
+        ("Ana Gil\nSkills\nITIL, PMP, Scrum, Jira\n", []),
+        ("Ana Gil\nSummary\nCurrently preparing for the PMP exam.\n", []),
+    ],
+)
+def test_certificates_known_by_name(text: str, names: list[str]) -> None:
+    assert [c.name for c in extract(text).certifications] == names
+
+
 # -- generated PDFs against their cv.json ------------------------------------------------------
 
 

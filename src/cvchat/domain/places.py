@@ -76,6 +76,12 @@ PLACES: dict[str, tuple[str, ...]] = {
     "new york": ("New York", "New York City", "NYC", "Nueva York"),
     "warsaw": ("Warsaw", "Varsovia", "Varsovie", "Warschau"),
     "the hague": ("The Hague", "La Haya", "La Haye", "Den Haag"),
+    "san sebastian": (
+        "San Sebastián",
+        "Donostia",
+        "Donostia-San Sebastián",
+        "Donostia / San Sebastián",
+    ),
 }
 
 # Cities → their country's key, so "who lives in Germany?" finds a CV that only says "Köln".
@@ -270,3 +276,10 @@ def place_name(name: str) -> str:
 _COUNTRY_OF: dict[str, str] = {
     place_key(city): country for country, cities in _CITIES.items() for city in cities
 }
+
+
+def city_names() -> frozenset[str]:
+    """Every spelling of the major cities (folded): a place a CV may name without its country."""
+    keys = set(_COUNTRY_OF)
+    names = {fold(name) for key, spellings in PLACES.items() if key in keys for name in spellings}
+    return frozenset(names | {key for key in keys if "(" not in key})

@@ -17,7 +17,7 @@ from cvchat.infrastructure.profiles.offline import extract_profile
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the offline extractor's output changes for the same text
+FORMAT = 2  # bump when the offline extractor's output changes for the same text
 
 
 @dataclass(frozen=True)

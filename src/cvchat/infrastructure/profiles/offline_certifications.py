@@ -10,7 +10,8 @@ certificate word, a year, an acronym): a page footer or a publication is not one
 driving licence.
 
 Outside the section, phrases built around "Certified/Certificate/Certification/Zertifikat"
-count ("In 2023 I passed the SnowPro Core Certification").
+count ("In 2023 I passed the SnowPro Core Certification"), and anywhere but a skills list the
+certificates known by name with their level ("Lean Six Sigma Green Belt", "PSPO I", "PMP").
 """
 
 from __future__ import annotations
@@ -49,6 +50,24 @@ _TRAILING_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\s*$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,4})?$")
 _DASH_TAIL = re.compile(r"\s+[–—-]\s+([^–—]+)$")
 _COMMA_TAIL = re.compile(r",\s*([^,]+)$")
+# Certificates known by name, wherever the CV names them ("Lean Six Sigma Green Belt (2019)",
+# "PSPO I", "PRINCE2 Practitioner", "PMP"): a credential, not a skill, with its level.
+_KNOWN = re.compile(
+    r"(?<![\w-])(?:(?:Lean\s+)?Six\s+Sigma\s+(?:White|Yellow|Green|Black)\s+Belt"
+    r"|PRINCE2®?(?:\s+Agile)?\s+(?:Foundation|Practitioner)"
+    r"|PS(?:M|PO|D|K|U)\s+(?:III|II|I|[1-3])"
+    r"|ITIL®?\s+(?:v?[34]\s+)?(?:Foundation|Practitioner|Expert|Managing\s+Professional)"
+    r"|ISTQB®?\s+(?:Certified\s+Tester\s+)?(?:Foundation|Advanced|Expert)(?:\s+Level)?"
+    r"|TOGAF®?\s+(?:9(?:\.\d)?\s+)?(?:Foundation|Certified|Practitioner)"
+    r"|SAFe®?\s+(?:\d(?:\.\d)?\s+)?(?:Agilist|Practitioner|Scrum\s+Master|POPM|Program\s+Consultant)"
+    r"|PMP|CAPM|PMI-ACP|CSPO|CISSP|CISA|CISM|OSCP|CCNA|CCNP|CCIE|CKAD|CKA|CKS"
+    r"|CFA(?:\s+Level\s+(?:III|II|I|[1-3]))?|ACCA)(?![\w-])"
+)
+_PREPARING = re.compile(
+    r"(?<!\w)(?:preparing|studying|working\s+towards|pursuing|in\s+progress|en\s+curso"
+    r"|en\s+preparaci[oó]n|en\s+cours|pr[ée]paration|in\s+vorbereitung)(?!\w)",
+    re.IGNORECASE,
+)
 _NOT_CERTIFICATES = re.compile(
     r"driving\s+licen[cs]e|driver'?s\s+licen[cs]e|permis\s+(?:de\s+conduire|[a-z]\b)"
     r"|carn[eé]t?\s+de\s+conducir|f[uü]hrerschein"
@@ -173,5 +192,15 @@ def extract_certifications(doc: Document) -> tuple[CertificationFact, ...]:
             continue
         name = cert_name(text)
         if len(name.split()) >= 2 and fold(name) not in facts:
+            facts[fold(name)] = CertificationFact(name=name, evidence=evidence)
+    for line in doc.lines:
+        if line.heading or line.section == "skills" or _PREPARING.search(line.text):
+            continue
+        for found in _KNOWN.finditer(line.text):
+            name = " ".join(found.group().split())
+            if any(fold(name) in known for known in facts):  # "… Master (CSM)" named it
+                continue
+            start, end = line.start + found.start(), line.start + found.end()
+            evidence = doc.evidence(line.page, start, end)
             facts[fold(name)] = CertificationFact(name=name, evidence=evidence)
     return tuple(facts.values())

@@ -1,8 +1,9 @@
 """Date ranges as CVs write them, in en/es/fr/de, and the months they cover.
 
 "Jan 2019 – Present", "03/2018 - 12/2020", "2019–2021", "2015 - heute", "desde 2020",
-"mars 2017 – aujourd'hui", "Sept. 2020 bis dato", "2018-04 to 2020-01". Everything is matched on
-folded text (see ``offline_text``), so month names and "present" words need no accents.
+"mars 2017 – aujourd'hui", "Sept. 2020 bis dato", "2018-04 to 2020-01", "Q3 2018 – Q1 2020"
+(July 2018 to March 2020). Everything is matched on folded text (see ``offline_text``), so
+month names and "present" words need no accents.
 
 A year without a month starts in January; as an end it means January of that year, unless the
 range starts and ends in the same year (then December): "2018 – 2021" counts three years, as a
@@ -37,9 +38,11 @@ for _number, _names in enumerate(
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
-# One date: month name + year, DD/MM/YYYY, MM/YYYY, YYYY-MM, or a bare year.
+# One date: month name + year, a quarter ("Q3 2018"), DD/MM/YYYY, MM/YYYY, YYYY-MM, or a
+# bare year.
 DATE = (
-    rf"(?:(?<![a-z])(?:{_MONTH})\.?,?\s*(?:de\s+|del\s+)?{_YEAR}"
+    rf"(?:(?<![a-z])q[1-4][\s/]*{_YEAR}"
+    rf"|(?<![a-z])(?:{_MONTH})\.?,?\s*(?:de\s+|del\s+)?{_YEAR}"
     rf"|(?<![\d./-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-]{_YEAR}"
     rf"|(?<![\d./-])(?:0?[1-9]|1[0-2])\s?[/.-]\s?{_YEAR}"
     rf"|(?<![\d./-]){_YEAR}[/-](?:0[1-9]|1[0-2])(?![\d./-])"
@@ -60,7 +63,9 @@ RANGE = re.compile(
     rf"|(?P<start>{DATE}){_TO}(?:(?P<end>{DATE})|(?P<present>{PRESENT}))"
 )
 _ANY_DATE = re.compile(DATE)
-_PARTS = re.compile(rf"(?P<month>{_MONTH})|(?P<year>{_YEAR})|(?P<num>\d{{1,2}})")
+_PARTS = re.compile(
+    rf"(?P<quarter>q[1-4])|(?P<month>{_MONTH})|(?P<year>{_YEAR})|(?P<num>\d{{1,2}})"
+)
 
 
 @dataclass(frozen=True)
@@ -88,12 +93,15 @@ def parse_date(folded: str) -> int:
     return _date(folded)[0]
 
 
-def _date(text: str) -> tuple[int, bool]:
-    """(month index, whether a month was given) of one date matched by ``DATE``."""
+def _date(text: str, end: bool = False) -> tuple[int, bool]:
+    """(month index, whether a month was given) of one date matched by ``DATE``; a quarter
+    is its first month, or its last as the ``end`` of a range."""
     year = month = None
     numbers: list[int] = []
     for part in _PARTS.finditer(text):
-        if part.group("month"):
+        if part.group("quarter"):
+            month = (int(part.group("quarter")[1]) - 1) * 3 + (3 if end else 1)
+        elif part.group("month"):
             month = MONTHS[part.group("month")]
         elif part.group("year") and year is None:
             year = int(part.group("year"))
@@ -116,7 +124,7 @@ def find_ranges(folded: str) -> list[Span]:
         start, has_month = _date(match.group("start"))
         end: int | None = None
         if match.group("end"):
-            end, end_month = _date(match.group("end"))
+            end, end_month = _date(match.group("end"), end=True)
             if not end_month and end // 12 == start // 12:
                 end += 11 - end % 12
             if end < start:

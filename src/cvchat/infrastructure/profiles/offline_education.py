@@ -21,7 +21,7 @@ from cvchat.infrastructure.profiles.offline_words import BULLET, is_prose
 INSTITUTION = re.compile(
     r"(?<!\w)(?:universi\w*|hochschule|fachhochschule|college|school|ecole|escuela|instituto"
     r"|institut|institute|academy|akademie|facultad|faculte|polytechni\w*|politecnic\w*"
-    r"|conservatoire|iut|insa|tu|eth|epfl|kit|lmu|rwth|mit|ucl|uned|upm|uam|ucm|insead|hec"
+    r"|conservatoire|iut|insa|tu|eth|dhbw|epfl|kit|lmu|rwth|mit|ucl|uned|upm|uam|ucm|insead|hec"
     r"|essec|esade|iese)(?!\w)"
 )
 _FROM_PLACE = re.compile(r"\b(?:from|at|de|en|à|von|an\s+der|der)\s+[A-Z]")
@@ -33,6 +33,12 @@ _CV_DEGREE_WORDS: dict[str, DegreeLevel] = {
     "mag.": "master",
     "b.e": "bachelor",
     "ingenieria": "bachelor",
+    "ingeniero en": "bachelor",
+    "ingeniera en": "bachelor",
+    "ingeniero tecnico": "bachelor",
+    "ingeniera tecnica": "bachelor",
+    "ingeniero superior": "master",
+    "ingeniera superior": "master",
 }
 _DEGREE_WORDS = {**DEGREE_WORDS, **_CV_DEGREE_WORDS}
 DEGREE = re.compile(
@@ -55,6 +61,12 @@ _WEAK_DEGREES = frozenset(
         "dr.",
         "grado",
         "ingenieria",
+        "ingeniero en",
+        "ingeniera en",
+        "ingeniero tecnico",
+        "ingeniera tecnica",
+        "ingeniero superior",
+        "ingeniera superior",
     }
 )
 _NOT_A_DEGREE = re.compile(r"scrum\s+master|master\s+data|promotion\s+\d|licence\s+to")

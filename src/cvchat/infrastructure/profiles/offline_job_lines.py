@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cvchat.domain.vocabulary import fold
 from cvchat.infrastructure.profiles.offline_dates import Span, has_date
 from cvchat.infrastructure.profiles.offline_places import CITIES, COUNTRIES
+from cvchat.infrastructure.profiles.offline_prose import ORG
 from cvchat.infrastructure.profiles.offline_text import HEADER, Document, Line
 from cvchat.infrastructure.profiles.offline_words import BULLET, has_title_word
 
@@ -33,6 +34,13 @@ _COMPANY = re.compile(
     r"|S\.Coop\.?|S\.C\.P|S\.L\.N\.E|e\.V\.|GbR|OHG|UG|BV|B\.V\.|NV|N\.V\.|S\.p\.A\.?|SpA"
     r"|AB|ASA|Oy|SRL|S\.R\.L\.?|eG|e\.G\.|& Co|& Cie|et Fils|e Hijos|und Söhne|and Sons)(?![\w])"
 )
+# A contractor's client: "Client: TomTom", "en mission chez Airbus", "im Auftrag von Bosch".
+_CLIENT = re.compile(
+    r"(?:\b(?i:client|cliente|kunde|customer)\s*:\s*|\b(?i:en\s+mission\s+(?:chez|pour|aupres\s+de)"
+    r"|for\s+(?:the\s+)?client|on\s+assignment\s+(?:at|with|to)|im\s+auftrag\s+(?:von|der|des)"
+    r"|beim\s+kunden|para\s+el\s+cliente|en\s+el\s+cliente)\s+)"
+    rf"(?P<org>{ORG})"
+)
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)?\s*$")
 _LENGTH = re.compile(
     r"\(?\s*\d+\s+(?i:years?|yrs?|mos?|months?|a[ñn]os?|mes(?:es)?|ans?|mois|jahre?|monate?)"
@@ -40,6 +48,7 @@ _LENGTH = re.compile(
 )
 _TRAILING_PLACE = re.compile(r",\s*([^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){0,2})$")
 _STATE = re.compile(r"^[A-Z]{2}$")
+_AREA = re.compile(r"\b(?:Area|Greater|Metro|Bay|County|Region|Valley)\b")
 
 
 @dataclass
@@ -91,8 +100,15 @@ def _is_place(part: str) -> bool:
     pieces = [p.strip() for p in _TRAILING_PARENTHESIS.sub("", part).split(",")]
     if len(pieces) == 1:
         return fold(pieces[0]) in CITIES
-    if fold(pieces[-1]) in COUNTRIES or (len(pieces) > 1 and bool(_STATE.match(pieces[-1]))):
+    if fold(pieces[-1]) in COUNTRIES:
         return len(pieces[0].split()) == 1 or not _ends_with_city(pieces[0])
+    if len(pieces) > 1 and _STATE.match(pieces[-1]):
+        # "Toronto, ON", "Round Rock, TX"; but "Dell Technologies Round Rock, TX" names a
+        # firm before its town (three words or more, no area word)
+        words = pieces[0].split()
+        if len(words) >= 3 and len(pieces) == 2 and not _AREA.search(pieces[0]):
+            return False
+        return len(words) == 1 or not _ends_with_city(pieces[0])
     return False
 
 
@@ -157,6 +173,7 @@ class Reading:
     title: str | None
     employer: str | None
     rank: int  # of the employer: 0 company form, 1 after "at", 2 a piece, 3 after a comma
+    client: str | None = None  # a contractor's client, when the employer is the agency
 
     @property
     def complete(self) -> bool:
@@ -166,7 +183,12 @@ class Reading:
 def read(texts: list[str]) -> Reading:
     title: str | None = None
     ranked: list[tuple[int, int, str]] = []  # (rank, position, employer)
+    client: str | None = None
     for text in texts:
+        found = _CLIENT.search(text)
+        if found is not None and client is None:
+            client = _end_dot(found.group("org"))
+            text = f"{text[: found.start()]} · {text[found.end() :]}"
         parts = _parts(text)
         if len(parts) > 1 and all(_is_place(part) for part, _ in parts):
             ranked.append((2, len(ranked), parts[0][0]))  # "Paris · Paris": a firm, its town
@@ -182,7 +204,11 @@ def read(texts: list[str]) -> Reading:
             elif _employer_like(part) and not _is_place(part):
                 ranked.append((2 if how == 0 else 3, len(ranked), _employer(part)))
     best = min(ranked) if ranked else (9, 0, None)
-    return Reading(title, best[2], best[0])
+    if best[2] is None and client is not None:
+        return Reading(title, client, 1)  # "Client: TomTom — Data platform": no agency named
+    if client is not None and best[2] is not None and fold(client) == fold(best[2]):
+        client = None
+    return Reading(title, best[2], best[0], client)
 
 
 def _nearby(doc: Document, numbers: range, section: str, page: int) -> list[str]:
@@ -207,17 +233,24 @@ def _nearby(doc: Document, numbers: range, section: str, page: int) -> list[str]
             and not _STRONG_SPLIT.search(line.text)
             and not has_title_word(line.folded)
         )
-        if texts and wrapped and has_title_word(fold(texts[-1])) and texts[-1][-1:].isalpha():
+        if (
+            texts
+            and wrapped
+            and len(texts[-1]) >= 30  # a line that wraps is long; "Entwicklerin" / "KPMG" is not
+            and has_title_word(fold(texts[-1]))
+            and texts[-1][-1:].isalpha()
+        ):
             texts[-1] = f"{texts[-1]} {line.text}"
         else:
             texts.append(line.text)
     return texts
 
 
-def around(doc: Document, found: DateRange) -> tuple[Reading, bool]:
+def around(doc: Document, found: DateRange, dates_first: bool = False) -> tuple[Reading, bool]:
     """Title and employer of a job whose dates are ``found``: from its own line, then the
     short line after it ('Title 2019–2021' / 'Employer · City'), else the lines before it
-    ('Employer — Title' / 'Jan 2019 – Present'); and whether the employer is on its line."""
+    ('Employer — Title' / 'Jan 2019 – Present'), or the lines after first when the CV opens
+    every job with its dates (``dates_first``); and whether the employer is on its line."""
     page = doc.pages[found.page]
     before_text = page.text[found.first.start : found.start]
     after_text = page.text[found.end : found.last.end]
@@ -231,9 +264,11 @@ def around(doc: Document, found: DateRange) -> tuple[Reading, bool]:
         doc, range(found.first.number - 1, found.first.number - 3, -1), section, found.page
     )
     if mine.title is None and mine.employer is None:
-        options = [before, after]
+        options = [after, before] if dates_first else [before, after]
     elif mine.title is None:  # "Lisbon · Feb 2021 – today": a place, or the employer
-        options = [before[-1:], [own, *after[:1]]]
+        # a next line with a title and an employer of its own is the next job's, not ours
+        following = after[:1] if mine.employer is None or not read(after[:1]).complete else []
+        options = [before[-1:], [own, *following]]
     elif mine.employer is not None:  # "Indeed" / "Senior PM, Employer Experience  2019 –"
         options = [[*before[-1:], own]]
     else:

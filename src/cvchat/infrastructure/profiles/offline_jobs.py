@@ -7,14 +7,18 @@ title and employer are on the range's own line ("Data Engineer · Acme GmbH, Ber
 "Jan 2019 – Present"): the piece with a job-title word is the title, a piece with a company
 form (GmbH, S.A., Ltd), or after "at/chez/bei", or else a capitalised name, the employer. A
 range whose own line holds only a place ("Lisbon · Feb 2021 – today") takes the title and
-employer of the line above. Ranges outside the experience section count when they have a
-title; education, certifications and languages hold none.
+employer of the line above; a section that opens every job with its dates reads the lines
+after them first. A contractor's client ("Client: TomTom", "en mission chez Airbus") is the
+employer when no agency is named, else a job of its own beside the agency's, with the same
+dates. Ranges outside the experience section count when they have a title; education,
+certifications and languages hold none.
 
 Two-column layouts may print every date range in one column and the "Title · Employer"
 lines in another: dates left alone are then paired, in order, with job lines left without
 dates, when their numbers agree. Jobs told in prose are read by ``offline_prose``.
 
-Years of experience are the union of the jobs' months (internships excluded, overlaps once,
+Years of experience are the union of the jobs' months (any trade: years in retail or nursing
+count; internships excluded, overlaps once, freelance periods without a company included,
 a current job running to ``as_of``), plus jobs stated only as a length ("8 years at
 Siemens"). When the CV states a larger total ("10+ years of experience", "mit 9 Jahren
 Erfahrung") than its jobs cover, the statement wins: CVs often list recent jobs only.
@@ -42,6 +46,7 @@ from cvchat.infrastructure.profiles.offline_prose import (
     prose_job,
     sentence_bounds,
     started_jobs,
+    works_at,
 )
 from cvchat.infrastructure.profiles.offline_text import Document
 from cvchat.infrastructure.profiles.offline_words import has_title_word, is_prose
@@ -87,6 +92,22 @@ def _job(reading: Reading, span: Span, current: int, evidence: Evidence) -> JobF
     )
 
 
+def _dates_first(doc: Document, ranges: list[DateRange]) -> bool:
+    """Whether the experience section opens each job with its dates, alone on their line
+    ("10.2020 – heute" / "Senior Entwicklerin, Siemens AG"): its first range comes straight
+    after the section's heading."""
+    for found in ranges:
+        if found.first.section != "experience":
+            continue
+        page = doc.pages[found.page]
+        rest = page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
+        if rest.strip(" ·|,:;()–—-") or found.first.number == 0:
+            return False
+        before = doc.lines[found.first.number - 1]
+        return before.heading or before.section != "experience" or before.page != found.page
+    return False
+
+
 def extract_jobs(doc: Document, as_of: str) -> Career:
     """Every job of the CV in reading order, then jobs told in prose and by length only."""
     current = month_index(as_of)
@@ -95,8 +116,10 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
     loose: list[DateRange] = []  # ranges alone on their line, without a job
     since: list[tuple[int, int]] = []  # jobs from "seit 2023" inside a job line: (index, line)
     used: set[int] = set()
-    sentences: set[tuple[int, int]] = set()
-    for found in _ranges(doc):
+    sentences: dict[tuple[int, int], int] = {}  # (page, start) → where its first range starts
+    ranges = _ranges(doc)
+    first = _dates_first(doc, ranges)
+    for found in ranges:
         line = found.first
         if line.section in _NO_JOBS or strong_degree(line.folded):
             continue
@@ -106,12 +129,18 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             if about_studies(page.text[left:right]):
                 continue
             title, employer = prose_job(page.text, found.start, found.end)
-            if employer is None or (line.section != "experience" and title is None):
+            if employer is None or (
+                line.section != "experience"
+                and title is None
+                and not works_at(page.text[left:right])
+            ):
                 continue
-            sentences.add((found.page, left))
+            sentences[(found.page, left)] = min(
+                found.start, sentences.get((found.page, left), found.start)
+            )
             reading, on_line = Reading(title, employer, 1), True
         else:
-            reading, on_line = around(doc, found)
+            reading, on_line = around(doc, found, dates_first=first)
         alone = not (
             page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
         ).strip(" ·|,:;()–—-")
@@ -124,7 +153,11 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
         if found.span.end is None and not alone and found.start > line.start + 3:
             since.append((len(jobs), line.number))
         used.update(range(found.first.number - 2, found.last.number + 3))
-        jobs.append((line.number, _job(reading, found.span, current, doc.line_evidence(line))))
+        evidence = doc.line_evidence(line)
+        jobs.append((line.number, _job(reading, found.span, current, evidence)))
+        if reading.client is not None:  # "ALTEN — Consultant, en mission chez Airbus"
+            client = Reading(reading.title, reading.client, 1)
+            jobs.append((line.number, _job(client, found.span, current, evidence)))
     _pair_loose(doc, jobs, loose, since, used, current)
     career = [job for _, job in sorted(jobs, key=lambda item: item[0])]
     career.extend(_from_prose(doc, career, sentences, current))
@@ -173,7 +206,7 @@ def _pair_loose(
 
 
 def _from_prose(
-    doc: Document, career: list[JobFact], sentences: set[tuple[int, int]], current: int
+    doc: Document, career: list[JobFact], sentences: dict[tuple[int, int], int], current: int
 ) -> list[JobFact]:
     """Jobs a narrative starts on a date, each running until the next job starts."""
     started = [job for job in started_jobs(doc, sentences) if job.start is not None]

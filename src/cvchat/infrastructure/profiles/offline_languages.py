@@ -1,8 +1,9 @@
 """Spoken languages and their CEFR level, from a languages section or from prose.
 
 A languages section is cut into items at list separators outside parentheses ("English
-(native), German – fluent", "Spanish: C1; French: B2", one per line, or name and level on
-lines of their own); an item's level is whatever level phrase it holds besides the name.
+(native), German – fluent", "Spanish: C1; French: B2", "EN (native) · DE (B2)", one per line,
+or name and level on lines of their own); an item's level is whatever level phrase it holds
+besides the names, and goes to all of them ("euskera y castellano (nativos)").
 Two-column layouts often print the level column apart from the names (all levels, then all
 names, or levels at the top of the page): level-only lines are then paired with level-less
 names in order, when their numbers agree.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from cvchat.domain.profiles import Evidence, LanguageFact
 from cvchat.domain.vocabulary import (
     LANGUAGE_BY_NAME,
+    LANGUAGE_NAMES,
     LEVEL_WORDS,
     Level,
     fold,
@@ -45,6 +47,20 @@ _SPEAK = re.compile(
     r"|parler|spreche|spricht|sprechen|languages|idiomas|lenguas|langues|sprachen"
     r"|sprachkenntnisse|dominio\s+del|dominio\s+de|nivel\s+de)(?!\w)"
 )
+# Language codes a languages section writes for names ("EN (native) · DE (B2)", "ENG C1"),
+# upper case as written: ISO 639-1 and a few common three-letter forms.
+_THREE_LETTER = {
+    "ENG": "en",
+    "GER": "de",
+    "DEU": "de",
+    "FRA": "fr",
+    "FRE": "fr",
+    "SPA": "es",
+    "ESP": "es",
+    "ITA": "it",
+    "POR": "pt",
+}
+_CODE = re.compile(r"(?<![\w.])(?P<code>[A-Z]{2,3})(?![\w.@])")
 _ITEM_SEPARATOR = re.compile(r"[,;·|•/]")
 # Level phrases too generic to mean a language level on their own, away from a name.
 _WEAK_ALONE = frozenset({"good", "bien", "gut", "limited", "basis", "mittel", "moyen", "dominio"})
@@ -87,12 +103,29 @@ def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
             if not piece.strip():
                 continue
             codes = list(dict.fromkeys(LANGUAGE_BY_NAME[m.group()] for m in _NAME.finditer(piece)))
+            if not codes:
+                codes, piece = _codes(doc, line, base + a, base + b, piece)
             level = _level_of(_NAME.sub(" ", piece))
             if not codes and level is not None and not _pure_level(piece):
                 continue  # "Yoruba (native)": a language the vocabulary does not know
             if codes or level:
                 items.append(_Item(codes, level, line, base + a, base + b))
     return items
+
+
+def _codes(doc: Document, line: Line, fstart: int, fend: int, piece: str) -> tuple[list[str], str]:
+    """The languages a piece names by code ("EN (native)", "DE B2"), and the piece without
+    them (so "DE" is not read as a level)."""
+    page = doc.pages[line.page]
+    start, end = page.original(fstart, fend)
+    codes = []
+    for match in _CODE.finditer(page.text, start, end):
+        written = match.group("code")
+        code = _THREE_LETTER.get(written) or written.lower()
+        if code in LANGUAGE_NAMES and not re.fullmatch(r"[ABC][12]", written):
+            codes.append(code)
+            piece = piece.replace(written.lower(), " " * len(written), 1)
+    return list(dict.fromkeys(codes)), piece
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

@@ -1,7 +1,8 @@
 """Where the candidate lives: a city and a country, from the CV's own words.
 
 The place is a "City, Country" part of a contact line (the line with the e-mail or phone),
-a place line in the header or contact section, or a "based in …" phrase in prose. Addresses
+a place line in the header or contact section ("Remote (based in Porto)" is Porto), or a
+"based in …" phrase in prose. Addresses
 keep their town ("Hauptstraße 5, 80331 München", "Austin, TX 78704"), a country in brackets
 counts ("Barcelona (Spain)"), a district does not ("Paris (11e)", "Kreuzberg, Berlin,
 Germany", "Berlin-Friedrichshain"). Two lexicons help: countries and large cities in
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from cvchat.domain.places import city_names
 from cvchat.domain.profiles import Location
 from cvchat.domain.vocabulary import SKILL_BY_ALIAS, fold
 from cvchat.infrastructure.profiles.offline_dates import MONTHS, find_ranges
@@ -76,6 +78,11 @@ BASED = re.compile(
     r"|\bwohnhaft\s+in|\blebe\s+in|\bans[äa]ssig\s+in|\bwohne\s+in"
     r"|\b(?:location|ubicaci[óo]n|localisation|wohnort|standort|address|adresse|direcci[óo]n)"
     r"\s*:)\s*(?P<place>[^\W\d_][^\n,.;·|()]*(?:,\s*[^\W\d_][^\n,.;·|()]*)?)",
+    re.IGNORECASE,
+)
+_REMOTE = re.compile(
+    r"^(?:fully\s+)?(?:remote|remoto|remota|teletrabajo|t[ée]l[ée]travail|hybrid|h[íi]brido"
+    r"|hybride)\b[\s,/·–—-]*",
     re.IGNORECASE,
 )
 _CAREER_SECTIONS = frozenset({"experience", "education", "projects", "volunteering"})
@@ -144,6 +151,28 @@ CITIES = frozenset(
     |Tokio|Singapore|Singapur|Sydney|Melbourne|Bangalore|Bengaluru|Mumbai|Delhi|Chennai
     |Tel Aviv|Dubai|Cape Town
     """.replace("\n", "").split("|")
+) | (
+    # and the major cities the query side places in a country, but for names that are words
+    # or surnames as well ("Reading", "Phoenix", "Washington")
+    city_names()
+    - {
+        "reading",
+        "nice",
+        "tours",
+        "nancy",
+        "phoenix",
+        "washington",
+        "york",
+        "houston",
+        "dallas",
+        "raleigh",
+        "orleans",
+        "cali",
+        "miami",
+        "portland",
+        "rom",
+        "zug",
+    }
 )
 
 
@@ -155,8 +184,9 @@ def _place_words(part: str) -> bool:
 
 
 def _town(city: str | None) -> str | None:
-    """'Berlin-Friedrichshain' → 'Berlin' (a known city and its district)."""
-    if city and "-" in city and fold(city.split("-")[0]) in CITIES:
+    """'Berlin-Friedrichshain' → 'Berlin' (a known city and its district); a known double
+    name stays whole ('Donostia-San Sebastián')."""
+    if city and "-" in city and fold(city) not in CITIES and fold(city.split("-")[0]) in CITIES:
         return city.split("-")[0]
     return city
 
@@ -164,7 +194,10 @@ def _town(city: str | None) -> str | None:
 def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     """(city, country, score) of a contact-line segment that reads as a place, else None.
     An address keeps its town: 'Hauptstraße 5, 80331 München' → München."""
-    segment = _LABEL.sub("", segment.strip(" ,.:"))
+    based = BASED.search(segment)
+    if based is not None:  # "Remote (based in Porto)"
+        segment = based.group("place")
+    segment = _REMOTE.sub("", _LABEL.sub("", segment.strip(" ,.:")))
     if not segment or URL_OR_EMAIL.search(segment) or PHONE.search(segment):
         return None
     if find_ranges(fold(segment)) or _MONTH_WORD.search(fold(segment)):

@@ -38,7 +38,7 @@ _EMPLOYER = re.compile(rf"\b(?:{PROSE_AT}|(?i:joined|to|rejoint|zu))\s+(?P<org>{
 _TITLE = re.compile(
     r"\b(?i:as|als|como|comme|en\s+tant\s+que|been|worked\s+as)\s+"
     r"(?i:an?\s+|une?\s+|el\s+|la\s+|der\s+|die\s+)?"
-    r"(?P<title>[^\W\d_][\w'’-]*(?:\s+(?!(?:at|with|for|bei|chez|en|in|con|para|pour|für"
+    r"(?P<title>(?!(?:at|with|for|bei|chez|en|in|con|para|pour|für|im)\b)[^\W\d_][\w'’-]*(?:\s+(?!(?:at|with|for|bei|chez|en|in|con|para|pour|für"
     r"|im|and|y|et|und|where|donde|où|wo)\b)[\w'’-]+){0,4})"
 )
 _DURATION_JOB = re.compile(
@@ -49,6 +49,7 @@ _DURATION_JOB = re.compile(
 _STARTED = re.compile(rf"\b(?:in|en|im|au|el)\s+(?P<date>{DATE})")  # on folded text
 
 
+_CONJUNCTION = re.compile(r"\b(?:and|but|before|then|y|pero|antes|et|mais|avant|und|aber|vorher)\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
@@ -81,33 +82,61 @@ def usable_org(org: str) -> bool:
     )
 
 
+_WORKS_AT = re.compile(
+    r"\b(?:been\s+(?:at|with)|work(?:ed|ing|s)?\s+(?:at|for|with)|joined|employed\s+(?:at|by)"
+    r"|trabaj\w*\s+(?:en|para)|travaill\w*\s+(?:chez|pour)|arbeit\w*\s+(?:bei|f[üu]r))\b",
+    re.IGNORECASE,
+)
+
+
+def works_at(text: str) -> bool:
+    """Whether a sentence says the candidate works for someone ("I have been at Acme since
+    2021", "trabajo en BBVA desde 2020"), a job even without a title."""
+    return _WORKS_AT.search(text) is not None
+
+
 def about_studies(text: str) -> bool:
     folded = fold(text)
     return bool(DEGREE.search(folded) or INSTITUTION.search(folded))
 
 
 def prose_job(text: str, start: int, end: int) -> tuple[str | None, str | None]:
-    """Title and employer of a job told in the sentence around ``text[start:end]``, the
-    employer nearest after the dates first."""
+    """Title and employer of a job told in the sentence around ``text[start:end]``, those
+    after the dates first."""
     left, right = sentence_bounds(text, start, end)
     employers = [m for m in _EMPLOYER.finditer(text, left, right) if usable_org(m.group("org"))]
     after = [m for m in employers if m.start() >= end]
     chosen = (after or employers[::-1])[:1]
     employer = chosen[0].group("org") if chosen else None
     title = None
-    for match in _TITLE.finditer(text, left, right):
+    titles = [
+        m
+        for m in _TITLE.finditer(text, left, right)
+        # "… since 2021, and before that worked as a nurse": another clause, another job
+        if not _CONJUNCTION.search(
+            text[end : m.start()] if m.start() >= end else text[m.end() : start]
+        )
+    ]
+    for match in [m for m in titles if m.start() >= end] + [m for m in titles if m.start() < end]:
         words = match.group("title").split()
         while words and not has_title_word(fold(" ".join(words))):
             words.pop()
         if words:
             title = " ".join(words)
             break
+    if title is None and chosen and chosen[0].start() >= end:
+        # "je suis depuis 2018 développeur chez Doctolib": the title between dates and employer
+        between = text[end : chosen[0].start()].strip(" ,")
+        if 0 < len(between.split()) <= 4 and has_title_word(fold(between)):
+            title = between
     return title, employer
 
 
-def started_jobs(doc: Document, ranged: set[tuple[int, int]]) -> list[ProseJob]:
+def started_jobs(doc: Document, ranged: dict[tuple[int, int], int]) -> list[ProseJob]:
     """Jobs a prose sentence starts on a date ("In August 2019 I moved to Intercom as a data
-    engineer"); ``ranged`` holds the sentences (page, start) already read as date ranges."""
+    engineer"); ``ranged`` maps the sentences (page, start) already read as date ranges to
+    where their first range starts: a start before it opens a story of its own ("In 2019 I
+    joined Acme …, and I have been its head of product since 2021")."""
     jobs = []
     for number, page in enumerate(doc.pages):
         for match in _STARTED.finditer(page.folded):
@@ -117,12 +146,14 @@ def started_jobs(doc: Document, ranged: set[tuple[int, int]]) -> list[ProseJob]:
             if line is None or len(line.text.split()) < 8 or line.section == "education":
                 continue
             left, right = sentence_bounds(page.text, start, end)
-            if (number, left) in ranged or about_studies(page.text[left:right]):
+            if start >= ranged.get((number, left), len(page.text)) or about_studies(
+                page.text[left:right]
+            ):
                 continue
             title, employer = prose_job(page.text, start, end)
             if employer is None:
                 continue
-            ranged.add((number, left))
+            ranged[(number, left)] = -1
             jobs.append(
                 ProseJob(
                     employer,

@@ -19,7 +19,8 @@ URL_OR_EMAIL = re.compile(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?:\+|\b00)\d[\d ()./-]{6,}\d|\b\d{3,4}[ /.-]\d{3}[ /.-]?\d{2,4}\b")
 
-# Words that make a line a job title, folded, in en/es/fr/de; German compounds
+# Words that make a line a job title, folded, in en/es/fr/de (jobs outside tech too: a
+# career changer's years in retail or nursing are professional years); German compounds
 # ("Softwareentwickler") are caught by the suffixes.
 _TITLE_TEXT = """
     engineer developer programmer manager designer analyst scientist architect consultant
@@ -27,20 +28,28 @@ _TITLE_TEXT = """
     researcher sre devops cto ceo cfo coo vp founder co-founder cofounder coordinator
     technician associate assistant teacher lecturer professor editor writer recruiter
     strategist accountant auditor nurse chef marketer tester principal staff freelance
-    freelancer contractor student apprentice
+    freelancer contractor student apprentice supervisor clerk cashier representative agent
+    operator salesperson salesman saleswoman receptionist waiter waitress bartender barista
+    pharmacist therapist paramedic midwife caregiver carer secretary buyer planner
+    controller dispatcher mechanic electrician
     ingeniero ingeniera desarrollador desarrolladora programador programadora jefe jefa
     gerente directora responsable analista cientifico cientifica disenador disenadora
     arquitecto arquitecta consultor consultora lider becario becaria tecnico tecnica
     administrador administradora especialista coordinador coordinadora practicas
-    investigador investigadora
+    investigador investigadora dependiente dependienta vendedor vendedora cajero cajera
+    camarero camarera enfermero enfermera auxiliar operario operaria recepcionista
+    encargado encargada supervisora
     ingenieur ingenieure developpeur developpeuse directeur directrice analyste architecte
     consultante stagiaire administrateur administratrice technicien technicienne charge
     chargee specialiste alternant alternante concepteur conceptrice cheffe chercheur stage
-    chercheuse
+    chercheuse vendeur vendeuse caissier caissiere serveur serveuse infirmier infirmiere
+    conseiller conseillere
     entwickler entwicklerin ingenieurin leiter leiterin berater beraterin architekt
     architektin analystin designerin praktikant praktikantin werkstudent werkstudentin
     administratorin referent referentin managerin teamleiter teamleiterin forscher
-    forscherin wissenschaftler wissenschaftlerin mitarbeiter mitarbeiterin
+    forscherin wissenschaftler wissenschaftlerin mitarbeiter mitarbeiterin verkaufer
+    verkauferin kassierer kassiererin pfleger pflegerin krankenschwester krankenpfleger
+    krankenpflegerin sachbearbeiter sachbearbeiterin
 """
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 TITLE_SUFFIXES = (
