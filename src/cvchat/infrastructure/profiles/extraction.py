@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from cvchat.domain.llm import LlmProvider
 from cvchat.domain.profiles import CandidateProfile
 from cvchat.infrastructure.profiles.offline import extract_profile
+from cvchat.settings import ProfileSettings
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ class LlmExtractor:
 
     name = "llm"
 
-    def __init__(self, provider: object, concurrency: int = 4) -> None:
+    def __init__(self, provider: LlmProvider, concurrency: int = 4) -> None:
         self._provider = provider
         self._concurrency = concurrency
 
@@ -57,3 +59,14 @@ class LlmExtractor:
         fallbacks = OfflineExtractor().extract_many(jobs)
         items = [(j, f) for j, f in zip(jobs, fallbacks, strict=True)]
         return extract_profiles_llm(self._provider, items, concurrency=self._concurrency)
+
+
+def build_extractor(settings: ProfileSettings, provider: LlmProvider | None) -> ProfileExtractor:
+    if settings.extractor == "llm" and provider is None:
+        raise ValueError(
+            "CVCHAT_PROFILES__EXTRACTOR=llm needs an answer model (CVCHAT_ANSWER__PROVIDER "
+            "and its key); use auto or offline without one"
+        )
+    if settings.extractor == "offline" or provider is None:
+        return OfflineExtractor()
+    return LlmExtractor(provider, settings.llm_concurrency)

@@ -1,4 +1,4 @@
-"""Which parser turns questions into queries, and which extractor reads CVs, from settings."""
+"""Which parser turns questions into queries, from settings: the model's, or the rules'."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ from cvchat.application.question_llm import parse_question_llm
 from cvchat.domain.candidate_query import CandidateQuery
 from cvchat.domain.llm import LlmProvider
 from cvchat.domain.profiles import ProfileSnapshot
-from cvchat.infrastructure.profiles.extraction import (
-    LlmExtractor,
-    OfflineExtractor,
-    ProfileExtractor,
-)
 from cvchat.settings import ProfileSettings
 
 
@@ -49,14 +44,3 @@ def build_question_parser(
     if settings.parser == "offline" or provider is None:
         return OfflineQuestionParser()
     return LlmQuestionParser(provider)
-
-
-def build_extractor(settings: ProfileSettings, provider: LlmProvider | None) -> ProfileExtractor:
-    if settings.extractor == "llm" and provider is None:
-        raise ValueError(
-            "CVCHAT_PROFILES__EXTRACTOR=llm needs an answer model (CVCHAT_ANSWER__PROVIDER "
-            "and its key); use auto or offline without one"
-        )
-    if settings.extractor == "offline" or provider is None:
-        return OfflineExtractor()
-    return LlmExtractor(provider, settings.llm_concurrency)

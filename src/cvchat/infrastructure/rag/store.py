@@ -196,7 +196,7 @@ class IndexStore:
 
     def _extractor(self) -> ProfileExtractor:
         from cvchat.infrastructure.llm.factory import build_provider
-        from cvchat.infrastructure.profiles.parsing import build_extractor
+        from cvchat.infrastructure.profiles.extraction import build_extractor
 
         # A provider of its own (the build runs its own event loop), with room for a whole
         # profile with its evidence in one structured answer.
