@@ -14,7 +14,8 @@ Needs the demo index (`make data`). Measures, in one process:
   engine benchmark's eight questions, through today's router (exact answers) and through
   the RAG pipeline alone (the previous answer path) — the baseline of the same run;
 - **API**: post → ``final`` through a ``cvchat serve`` process on SQLite, the same eight
-  questions, offline answerer.
+  questions, offline answerer; with ``--baseline-src``, first through another checkout's code
+  (the answer path before exact answers) on the same index, for the ratio.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -185,11 +187,34 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     print(json.dumps(results["extraction"]), flush=True)
     results["pipeline"] = await pipeline_figures(settings, store, args.answer_reps)
     print(json.dumps(results["pipeline"]), flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        results["api_post_to_final"] = await answer_latency(db, settings.data_dir, args.answer_reps)
+    results["api_post_to_final"] = await api_figures(settings, args)
     print(json.dumps(results["api_post_to_final"]), flush=True)
     return results
+
+
+async def api_figures(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """Post → final through ``cvchat serve``; with ``--baseline-src``, the same questions
+    through the code of another checkout first (its ``src`` ahead on PYTHONPATH), on the
+    same index and a database of its own."""
+    figures: dict[str, Any] = {}
+    runs = [("baseline", args.baseline_src)] if args.baseline_src else []
+    for name, src in [*runs, ("current", None)]:
+        previous = os.environ.get("PYTHONPATH")
+        if src is not None:
+            os.environ["PYTHONPATH"] = str(src)  # resolved by the argument parser
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                db = f"sqlite+aiosqlite:///{tmp}/bench.db"
+                figures[name] = await answer_latency(db, settings.data_dir, args.answer_reps)
+        finally:
+            if previous is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = previous
+    if "baseline" in figures:
+        ratio = figures["current"]["p50_ms"] / figures["baseline"]["p50_ms"]
+        figures["p50_ratio_current_to_baseline"] = round(ratio, 2)
+    return figures
 
 
 if __name__ == "__main__":
@@ -199,6 +224,12 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5, help="extraction rounds")
     parser.add_argument("--answer-reps", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("bench/results/exact_answers.json"))
+    parser.add_argument(
+        "--baseline-src",
+        type=lambda p: Path(p).resolve(),
+        help="the src folder of the checkout to compare post → final with (e.g. a git "
+        "worktree of the commit before exact answers)",
+    )
     args = parser.parse_args()
     figures = asyncio.run(main(args))
     args.out.parent.mkdir(parents=True, exist_ok=True)
