@@ -1027,6 +1027,164 @@ def test_years_in_layouts_of_other_hands(text: str, years: float) -> None:
     assert experience.years == pytest.approx(years, abs=0.01)
 
 
+# -- dates the PDF's text put apart from their jobs --------------------------------------------
+
+# a floated date column: every range comes out before the name, the jobs without dates
+FLOATED_DATES = """August 2018 – Present
+November 2012 – July 2018
+April 2009 – October 2012
+Kamil Nowak
+Operations Manager
+Leeds, UK · kamil.nowak@example.com
+
+PROFILE
+Operations manager with a background in grocery logistics and warehouse teams.
+
+EMPLOYMENT HISTORY
+ASDA LOGISTICS SERVICES
+Operations Manager, Grocery Distribution Centre, Leeds
+• Ran a 24/7 site of 600 colleagues and 40 shift managers.
+• Cut picking errors by 30 % with a new slotting plan.
+WINCANTON PLC
+Shift Manager, Chilled Warehouse, Wakefield
+• Led night shifts of 80 pickers.
+TESCO STORES
+Warehouse Team Leader, Doncaster
+• Trained new starters in safe handling.
+
+EDUCATION
+BSc Logistics and Supply Chain Management, University of Huddersfield 2005 – 2008
+
+SKILLS
+WMS, SAP, Lean, Excel
+"""
+
+# the experience heading is followed by another heading; the jobs come later, elsewhere
+JOBS_ELSEWHERE = """Lucía Ortega Martín
+Growth Marketing Manager
+Madrid, España · lucia.ortega@example.com
+
+EXPERIENCIA PROFESIONAL
+FORMACIÓN
+Grado en Marketing e Investigación de Mercados
+Universidad de Sevilla, 2016–2020
+
+IDIOMAS
+Español nativo, Inglés C1
+
+OTROS DATOS
+sep. 2023 — hoy
+Growth Marketing Manager · Civitatis
+Lideré la estrategia de adquisición en 12 mercados.
+mar. 2021 — ago. 2023
+Especialista en Marketing Digital · Heineken España
+Campañas de paid media con un presupuesto anual de 2 M€.
+ene. 2020 — feb. 2021
+Prácticas en Marketing · Mahou San Miguel
+Apoyo al equipo de marca.
+"""
+
+COVER_LETTER = """Dear hiring team,
+
+I am applying for the position of Head of User Research. I spent four years at Klarna \
+(2016–2020) building the research practice for the checkout. Before that I was at IKEA from \
+2012 to 2016, where I ran usability studies for the online store. Since 2022 I have led \
+research at Spotify, where I manage a team of six researchers.
+
+I studied psychology at Lund University (2008–2011).
+
+Kind regards,
+Sofia Lindqvist
+"""
+
+
+def test_a_floated_date_column_is_paired_with_the_employer_blocks_in_order() -> None:
+    profile = extract(FLOATED_DATES)
+    assert jobs(profile) == [
+        Job("ASDA LOGISTICS SERVICES", "Operations Manager", "2018-08", None),
+        Job("WINCANTON PLC", "Shift Manager", "2012-11", "2018-07"),
+        Job("TESCO STORES", "Warehouse Team Leader", "2009-04", "2012-10"),
+    ]
+    assert profile.jobs[0].evidence.snippet.startswith("ASDA LOGISTICS SERVICES\n")
+    assert profile.experience is not None
+    assert profile.experience.years == pytest.approx(199 / 12, abs=0.01)  # 2009-04..2025-10
+
+
+def test_a_date_column_that_does_not_pair_still_gives_the_years() -> None:
+    # three ranges, two job blocks: no pairing, but the union of the ranges is the career
+    text = FLOATED_DATES.replace("Warehouse Team Leader, Doncaster", "Night shifts, Doncaster")
+    profile = extract(text)
+    assert not [job for job in profile.jobs if job.start is not None]
+    assert profile.experience is not None
+    assert profile.experience.years == pytest.approx(199 / 12, abs=0.01)
+    assert profile.experience.evidence.snippet == "April 2009 – October 2012"
+
+
+def test_an_internship_in_a_loose_date_column_is_no_professional_year() -> None:
+    text = (
+        "2019 – 2024\nJun 2017 – Sep 2017 (internship)\nMaria Lopez\n"
+        "EXPERIENCE\nACME LTD\nWarehouse supervision\n"
+    )
+    experience = extract(text).experience
+    assert experience is not None
+    assert experience.years == pytest.approx(61 / 12, abs=0.01)  # 2019-01..2024-01
+
+
+def test_jobs_printed_after_an_empty_experience_section() -> None:
+    profile = extract(JOBS_ELSEWHERE)
+    assert jobs(profile) == [
+        Job("Civitatis", "Growth Marketing Manager", "2023-09", None),
+        Job("Heineken España", "Especialista en Marketing Digital", "2021-03", "2023-08"),
+        Job("Mahou San Miguel", "Prácticas en Marketing", "2020-01", "2021-02"),
+    ]
+    assert (
+        profile.jobs[0].evidence.snippet == "sep. 2023 — hoy\nGrowth Marketing Manager · Civitatis"
+    )
+    # the degree's years and the internship are no professional years
+    assert profile.experience is not None
+    assert profile.experience.years == pytest.approx((26 + 30) / 12, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "job_line",
+    ["Data Analyst, Acme Ltd", "Data Analyst at Acme Ltd", "Acme Ltd · Data Analyst"],
+)
+def test_a_date_line_beside_a_job_line_anywhere(job_line: str) -> None:
+    text = (
+        "Ana Gil\nEXPERIENCE\nLANGUAGES\nEnglish C1\n"
+        f"03/2019 – 12/2022\n{job_line}\nReporting in SQL.\n"
+        "EDUCATION\n2014 – 2018\nBSc Mathematics, University of Porto\n"
+    )
+    profile = extract(text)
+    assert jobs(profile) == [Job("Acme Ltd", "Data Analyst", "2019-03", "2022-12")]
+    assert profile.experience is not None
+    assert profile.experience.years == pytest.approx(46 / 12, abs=0.01)
+
+
+def test_job_lines_printed_before_their_dates_after_an_empty_experience_section() -> None:
+    text = (
+        "Ana Gil\nEXPERIENCE\nLANGUAGES\nEnglish C1\n"
+        "Data Analyst · Acme Ltd\n2023 – present\nSQL Developer · Globex Ltd\n2019 – 2022\n"
+    )
+    assert jobs(extract(text)) == [
+        Job("Acme Ltd", "Data Analyst", "2023-01", None),
+        Job("Globex Ltd", "SQL Developer", "2019-01", "2022-01"),
+    ]
+
+
+def test_jobs_and_years_from_a_cover_letter() -> None:
+    profile = extract(COVER_LETTER)
+    assert [(j.employer, j.start, j.end) for j in profile.jobs] == [
+        ("Klarna", "2016-01", "2020-01"),
+        ("IKEA", "2012-01", "2016-01"),
+        ("Spotify", "2022-01", None),
+    ]
+    assert all(job.employer in job.evidence.snippet for job in profile.jobs)
+    assert profile.experience is not None
+    # 2012-01..2020-01 (97 months) and 2022-01..2025-10 (46); the studies do not count
+    assert profile.experience.years == pytest.approx(143 / 12, abs=0.01)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -25,6 +25,7 @@ from cvchat.infrastructure.profiles.offline_words import BULLET, has_title_word
 
 _STRONG_SPLIT = re.compile(r"\s+[·•@]\s+|\s+[–—-]\s+|\s*\|\s*|\t|\s{3,}|\s+//\s+")
 _AT = re.compile(r"\s+(?:at|@|chez|bei|en|für|for|para|pour)\s+")
+_MAYBE_AT = frozenset({"en", "für", "for", "para", "pour"})  # also "in", "of": a field
 _CONNECTOR_WORDS = "and y et und & of de del du des la le von der the e i"
 _CONNECTORS = frozenset(_CONNECTOR_WORDS.split())
 # Company forms, as written (case matters: "SE" is a company, "se" a pronoun).
@@ -131,6 +132,16 @@ def _employer_like(part: str) -> bool:
     return capitalised / len(words) >= 0.6 or bool(_COMPANY.search(part))
 
 
+def _named(part: str) -> bool:
+    """A piece that can only be an employer: no title word, no place, no figures."""
+    return (
+        not has_title_word(fold(part))
+        and not has_date(fold(part))
+        and _employer_like(part)
+        and not _is_place(part)
+    )
+
+
 def _employer(part: str) -> str:
     """An employer without its place: 'BNP Paribas (Paris)', 'Collins-Hudson, Bristol',
     'Indeed Austin, TX'."""
@@ -153,11 +164,16 @@ def _parts(text: str) -> list[tuple[str, int]]:
     Employer', 'Employer | Title'), 1 after "at", 2 a comma inside a piece with a title."""
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", BULLET.sub("", text))
     pieces: list[tuple[str, int]] = []
-    for piece in _STRONG_SPLIT.split(text):
-        piece = _end_dot(piece.strip(" ,:;()[]–—-|·→"))
-        if not piece:
-            continue
+    split = [_end_dot(p.strip(" ,:;()[]–—-|·→")) for p in _STRONG_SPLIT.split(text)]
+    split = [p for p in split if p]
+    for piece in split:
         at = _AT.search(piece)
+        if (
+            at is not None
+            and at.group().strip() in _MAYBE_AT
+            and any(_named(other) for other in split if other is not piece)
+        ):
+            at = None  # "Especialista en Marketing Digital · Heineken": the firm is apart
         if at is not None and has_title_word(fold(piece[: at.start()])):
             pieces.append((piece[: at.start()].strip(" ,"), 0))
             pieces.append((_end_dot(piece[at.end() :].strip(" ,")), 1))

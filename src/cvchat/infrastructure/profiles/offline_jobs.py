@@ -14,8 +14,12 @@ dates. Ranges outside the experience section count when they have a title; educa
 certifications and languages hold none.
 
 Two-column layouts may print every date range in one column and the "Title · Employer"
-lines in another: dates left alone are then paired, in order, with job lines left without
-dates, when their numbers agree. Jobs told in prose are read by ``offline_prose``.
+lines (or "EMPLOYER" / "Title, Place" blocks) in another, even all before the name: dates left
+alone are then paired, in order, with job lines left without dates, when their numbers agree;
+when they do not, the lone ranges still give the years (not the jobs). When the experience
+heading holds no dates (the layout printed its jobs under another heading), a range alone on
+its line beside a "Title · Employer" line is a job wherever it is, except in education,
+certifications and volunteering. Jobs told in prose are read by ``offline_prose``.
 
 Years of experience are the union of the jobs' months (any trade: years in retail or nursing
 count; internships excluded, overlaps once, freelance periods without a company included,
@@ -48,7 +52,7 @@ from cvchat.infrastructure.profiles.offline_prose import (
     started_jobs,
     works_at,
 )
-from cvchat.infrastructure.profiles.offline_text import Document
+from cvchat.infrastructure.profiles.offline_text import Document, Line
 from cvchat.infrastructure.profiles.offline_words import has_title_word, is_prose
 
 _INTERNSHIP = re.compile(
@@ -56,6 +60,8 @@ _INTERNSHIP = re.compile(
     r"|praktikant(?:in)?|praktikum|werkstudent(?:in)?)(?!\w)"
 )
 _NO_JOBS = frozenset({"education", "certifications", "languages", "publications", "volunteering"})
+# Where a range never is a job, even when the experience section holds none.
+_NEVER_JOBS = frozenset({"education", "certifications", "volunteering"})
 _STATED_YEARS = re.compile(
     r"(?P<n>\d{1,2})\+?\s*(?:years?|yrs|anos|ans|jahren?)\b[^.\n]{0,30}?"
     r"(?:experience|experiencia|trayectoria|pratique|erfahrung|berufserfahrung)"
@@ -67,6 +73,8 @@ class Career:
     jobs: tuple[JobFact, ...]
     undated_months: int  # jobs known only by a length ("8 years at Siemens")
     undated_evidence: Evidence | None
+    # ranges tied to no job (a floated column of dates): (start, end or None, evidence)
+    loose: tuple[tuple[int, int | None, Evidence], ...] = ()
 
 
 def _ranges(doc: Document) -> list[DateRange]:
@@ -119,11 +127,24 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
     sentences: dict[tuple[int, int], int] = {}  # (page, start) → where its first range starts
     ranges = _ranges(doc)
     first = _dates_first(doc, ranges)
+    # the experience heading holds no dates (the layout printed its jobs elsewhere)
+    elsewhere = not any(found.first.section == "experience" for found in ranges)
+    after_job = elsewhere and _job_line_first(doc, ranges)
     for found in ranges:
         line = found.first
-        if line.section in _NO_JOBS or strong_degree(line.folded):
+        if line.section in _NEVER_JOBS or strong_degree(line.folded):
             continue
         page = doc.pages[found.page]
+        if line.section in _NO_JOBS:
+            beside = _beside(doc, found, after_job) if elsewhere else None
+            if beside is None:
+                continue
+            reading, other = beside
+            used.update(range(found.first.number - 2, found.last.number + 3))
+            top, bottom = min(line, other, key=_number), max(found.last, other, key=_number)
+            evidence = doc.evidence(found.page, top.start, bottom.end)
+            jobs.append((line.number, _job(reading, found.span, current, evidence)))
+            continue
         if is_prose(line.text):
             left, right = sentence_bounds(page.text, found.start, found.end)
             if about_studies(page.text[left:right]):
@@ -153,12 +174,12 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
         if found.span.end is None and not alone and found.start > line.start + 3:
             since.append((len(jobs), line.number))
         used.update(range(found.first.number - 2, found.last.number + 3))
-        evidence = doc.line_evidence(line)
+        evidence = doc.evidence(found.page, found.start, min(found.end, line.end))
         jobs.append((line.number, _job(reading, found.span, current, evidence)))
         if reading.client is not None:  # "ALTEN — Consultant, en mission chez Airbus"
             client = Reading(reading.title, reading.client, 1)
             jobs.append((line.number, _job(client, found.span, current, evidence)))
-    _pair_loose(doc, jobs, loose, since, used, current)
+    unpaired = _pair_loose(doc, jobs, loose, since, used, current)
     career = [job for _, job in sorted(jobs, key=lambda item: item[0])]
     career.extend(_from_prose(doc, career, sentences, current))
     known = {fold(job.employer) for job in career}
@@ -168,7 +189,50 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
         career.append(JobFact(employer=job.employer, evidence=job.evidence))
         months += length
         evidence = evidence or job.evidence
-    return Career(tuple(career), months, evidence)
+    return Career(tuple(career), months, evidence, unpaired)
+
+
+def _number(line: Line) -> int:
+    return line.number
+
+
+def _alone(doc: Document, found: DateRange) -> bool:
+    page = doc.pages[found.page]
+    rest = page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
+    return not rest.strip(" ·|,:;()–—-")
+
+
+def _job_line_first(doc: Document, ranges: list[DateRange]) -> bool:
+    """Whether jobs outside the experience section print their "Title · Employer" line
+    before their dates: the first lone range outside it follows such a line."""
+    for found in ranges:
+        section = found.first.section
+        if section in _NO_JOBS and section not in _NEVER_JOBS and _alone(doc, found):
+            return _beside(doc, found, True, only_first=True) is not None
+    return False
+
+
+def _beside(
+    doc: Document, found: DateRange, after_job: bool, only_first: bool = False
+) -> tuple[Reading, Line] | None:
+    """A range alone on its line, outside the experience section, is a job when the line
+    after it (or, when ``after_job``, first the line before it) reads "Title · Employer"
+    ("sep. 2023 — hoy" / "Growth Marketing Manager · Civitatis")."""
+    if not _alone(doc, found):
+        return None
+    order = [found.last.number + 1, found.first.number - 1]
+    if after_job:
+        order.reverse()
+    for number in order[:1] if only_first else order:
+        if not 0 <= number < len(doc.lines):
+            continue
+        other = doc.lines[number]
+        if other.page != found.page or other.section in _NEVER_JOBS or not short(other):
+            continue
+        reading = read([other.text])
+        if reading.complete and reading.rank < 3:
+            return reading, other
+    return None
 
 
 def _pair_loose(
@@ -178,16 +242,33 @@ def _pair_loose(
     since: list[tuple[int, int]],
     used: set[int],
     current: int,
-) -> None:
+) -> tuple[tuple[int, int | None, Evidence], ...]:
     """Dates printed apart from their jobs (a column of ranges beside a column of "Title ·
-    Employer" lines) are paired in order with the job lines that have no dates."""
+    Employer" lines, or of "EMPLOYER" / "Title, Place" blocks) are paired in order with the
+    job lines that have no dates. When their numbers differ, the ranges left alone are
+    returned (start, end, evidence), for the years only; internships marked on their line are
+    not."""
     if not loose:
-        return
+        return ()
     headers: list[tuple[int, int | None, Reading]] = []  # (line, job index, reading)
+    blocks: dict[int, int] = {}  # title line → its employer's line above
     for line in doc.in_section("experience"):
         if line.number in used or not short(line) or not has_title_word(line.folded):
             continue
         reading = read([line.text])
+        previous = doc.lines[line.number - 1] if line.number else None
+        if (
+            previous is not None
+            and previous.section == "experience"
+            and previous.page == line.page
+            and previous.number not in used
+            and short(previous)
+            and not has_title_word(previous.folded)
+        ):
+            block = read([previous.text, line.text])  # "ACME LOGISTICS" / "Manager, Leeds"
+            if block.complete and block.employer == read([previous.text]).employer:
+                reading = block
+                blocks[line.number] = previous.number
         if reading.complete:
             headers.append((line.number, None, reading))
     for index, number in since:
@@ -196,13 +277,24 @@ def _pair_loose(
             headers.append((number, index, reading))
     headers.sort(key=lambda item: item[0])
     if len(headers) != len(loose):
-        return
+        return tuple(
+            (
+                found.span.start,
+                found.span.end,
+                doc.evidence(found.page, found.start, min(found.end, found.first.end)),
+            )
+            for found in loose
+            if not _INTERNSHIP.search(found.first.folded)
+        )
     for (number, slot, reading), found in zip(headers, loose, strict=True):
-        job = _job(reading, found.span, current, doc.line_evidence(doc.lines[number]))
+        line = doc.lines[number]
+        top = doc.lines[blocks.get(number, number)]
+        job = _job(reading, found.span, current, doc.evidence(line.page, top.start, line.end))
         if slot is None:
             jobs.append((number, job))
         else:
             jobs[slot] = (number, job)
+    return ()
 
 
 def _from_prose(
@@ -240,11 +332,16 @@ def total_years(doc: Document, career: Career, as_of: str) -> YearsFact | None:
         if job.start is not None and not _INTERNSHIP.search(fold(job.title or ""))
     ]
     ranges = [(start, min(end, current)) for start, end in ranges if start <= current]
-    months = covered_months(ranges) + career.undated_months
     evidence = career.undated_evidence
     if ranges:
         first = year_month(min(ranges)[0])
         evidence = next(j.evidence for j in career.jobs if j.start == first)
+    elif career.loose:  # dates tied to no job: their union, cited by the earliest
+        loose = [(start, current if end is None else end, ev) for start, end, ev in career.loose]
+        ranges = [(start, min(end, current)) for start, end, _ in loose if start <= current]
+        if ranges:
+            evidence = min(loose, key=lambda item: item[0])[2]
+    months = covered_months(ranges) + career.undated_months
     for number, page in enumerate(doc.pages):
         match = _STATED_YEARS.search(page.folded)
         if match is not None and int(match.group("n")) * 12 > months + 12:

@@ -5,7 +5,9 @@ como ingeniera", "Ich arbeite seit 2018 bei Otto als Data Engineer": the employe
 capitalised name after "at/en/chez/bei", the title what follows "as/como/comme/als/been".
 A sentence that only gives a start ("In August 2019 I moved to Intercom") opens a job that
 the next one closes; one that only gives a length ("eight years at Siemens") adds its years.
-Sentences about studies (a degree word or a school) are not jobs.
+Sentences about studies (a degree word or a school) are not jobs. A cover letter's "I spent
+four years at Klarna (2016–2020)", "Before that I was at IKEA from 2012 to 2016" or "Since 2022
+I have led research at Spotify" are jobs without a title.
 """
 
 from __future__ import annotations
@@ -75,7 +77,8 @@ def usable_org(org: str) -> bool:
     """An organisation, not a language, a tool, a job title or a country ("at Python")."""
     folded = fold(org)
     return not (
-        folded in LANGUAGE_BY_NAME
+        not re.search(r"[^\W\d_]", org)  # "from 2012 to 2016": a year, no one's name
+        or folded in LANGUAGE_BY_NAME
         or folded in SKILL_BY_ALIAS
         or folded in COUNTRIES
         or has_title_word(folded)
@@ -84,6 +87,8 @@ def usable_org(org: str) -> bool:
 
 _WORKS_AT = re.compile(
     r"\b(?:been\s+(?:at|with)|work(?:ed|ing|s)?\s+(?:at|for|with)|joined|employed\s+(?:at|by)"
+    r"|(?:was|were|spent|led|lead|leading|managed|managing|ran|running)\b[^.;]{0,40}?"
+    r"\b(?:at|with)\s+(?-i:(?=[A-Z]))"
     r"|trabaj\w*\s+(?:en|para)|travaill\w*\s+(?:chez|pour)|arbeit\w*\s+(?:bei|f[üu]r))\b",
     re.IGNORECASE,
 )

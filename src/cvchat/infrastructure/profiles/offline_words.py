@@ -24,7 +24,7 @@ PHONE = re.compile(r"(?:\+|\b00)\d[\d ()./-]{6,}\d|\b\d{3,4}[ /.-]\d{3}[ /.-]?\d
 # ("Softwareentwickler") are caught by the suffixes.
 _TITLE_TEXT = """
     engineer developer programmer manager designer analyst scientist architect consultant
-    lead head director owner officer specialist administrator intern internship trainee
+    lead leader head director owner officer specialist administrator intern internship trainee
     researcher sre devops cto ceo cfo coo vp founder co-founder cofounder coordinator
     technician associate assistant teacher lecturer professor editor writer recruiter
     strategist accountant auditor nurse chef marketer tester principal staff freelance
