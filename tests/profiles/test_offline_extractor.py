@@ -1395,3 +1395,16 @@ def test_extraction_speed(generated: list[Generated]) -> None:
             extract_profile(cv.cv_id, cv.pages, as_of="2025-10")
     rate = rounds * len(generated) / (time.perf_counter() - started)
     assert rate >= 50, f"{rate:.0f} CVs/s"
+
+
+def test_a_british_address_gives_its_town() -> None:
+    page = (
+        "Kamila Nowak\n"
+        "Operations Manager\n"
+        "14 Gledhow Valley Road, Leeds LS8 4AZ | 07700 900 412 | kamila@example.com\n"
+        "EXPERIENCE\nACME LOGISTICS\nOperations Manager\nMay 2018 – Present\n"
+    )
+    profile = extract_profile("cv-uk", (page,), as_of="2025-05")
+    assert profile.location is not None
+    assert (profile.location.city, profile.location.country) == ("Leeds", None)
+    assert profile.location.evidence.snippet in page

@@ -143,7 +143,11 @@ def test_places_match_across_languages() -> None:
     } == {"cv-1"}
     assert execute(CandidateQuery(location="Spain"), people).matches[0].profile.cv_id == "cv-2"
     # a CV that names only its city is in that city's country
-    only_city = [profile("cv-4", "D", city="Köln"), profile("cv-5", "E", city="Springfield")]
+    only_city = [
+        profile("cv-4", "D", city="Köln"),
+        profile("cv-5", "E", city="Springfield"),
+        profile("cv-6", "F", city="Córdoba", country="Argentina"),  # a namesake abroad
+    ]
     assert [
         r.profile.cv_id for r in execute(CandidateQuery(location="Alemania"), only_city).matches
     ] == ["cv-4"]

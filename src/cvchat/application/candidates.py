@@ -146,9 +146,10 @@ def _initials(name: str) -> str:
 
 
 def _places(city: str | None, country: str | None) -> frozenset[str]:
-    """A location's keys: its city, its country, and the country a known city is in."""
+    """A location's keys: its city, its country, and — when the CV names no country — the
+    country a known city is in (Córdoba, Argentina is not in Spain)."""
     keys = {place_key(p) for p in (city, country) if p}
-    if city and (inferred := country_of(city)) is not None:
+    if city and not country and (inferred := country_of(city)) is not None:
         keys.add(inferred)
     return frozenset(keys)
 

@@ -70,7 +70,11 @@ _LABEL = re.compile(
 _MONTH_WORD = re.compile(rf"(?<![a-z])(?:{'|'.join(MONTHS)})(?![a-z])")
 _IN_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _STATE_CODE = re.compile(r"^[A-Z]{2}$")
-_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+(.+)$|^(.+?)\s+\d{4,5}$")
+# "80331 München", "D-80331 München", "Austin 78704", and British "Leeds LS8 4AZ".
+_POSTCODE = re.compile(
+    r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+(.+)$|^(.+?)\s+\d{4,5}$"
+    r"|^(.+?)\s+[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}$"
+)
 _PLACE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 BASED = re.compile(
     r"(?:\b(?:based|living|located|residing|resident)\s+in|\bcon\s+base\s+en|\bresidente\s+en"
@@ -214,7 +218,7 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     postcode = False
     for part in parts:
         if (code := _POSTCODE.match(part)) is not None:
-            town = (code.group(1) or code.group(2)).strip()
+            town = next(g for g in code.groups() if g).strip()
             if _STATE_CODE.match(town) and cleaned:  # "Austin, TX 78704"
                 return cleaned[-1], None, 3
             part = town
