@@ -148,6 +148,10 @@ def test_places_match_across_languages() -> None:
         profile("cv-5", "E", city="Springfield"),
         profile("cv-6", "F", city="Córdoba", country="Argentina"),  # a namesake abroad
     ]
+    uk = [profile("cv-7", "G", city="Edinburgh", country="UK"), profile("cv-8", "H", city="Uk")]
+    assert [
+        r.profile.cv_id for r in execute(CandidateQuery(location="Reino Unido"), uk).matches
+    ] == ["cv-7"]
     assert [
         r.profile.cv_id for r in execute(CandidateQuery(location="Alemania"), only_city).matches
     ] == ["cv-4"]

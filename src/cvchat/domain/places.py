@@ -250,13 +250,23 @@ _CITIES: dict[str, tuple[str, ...]] = {
     "luxembourg": ("luxembourg",),
 }
 
+_BY_CODE: dict[str, str] = {
+    name.replace(".", ""): key
+    for key, names in PLACES.items()
+    for name in names
+    if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 3
+}
+
 _BY_NAME: dict[str, str] = {
     fold(name): key for key, names in PLACES.items() for name in names if len(name) > 2
 }
 
 
 def place_key(name: str) -> str:
-    """The canonical key of a place name; an unknown place is its own (folded) key."""
+    """The canonical key of a place name; an unknown place is its own (folded) key.
+    Country codes count only as written in capitals ("UK", "US", "DE"), never as words."""
+    if (code := _BY_CODE.get(name.strip().replace(".", ""))) is not None:
+        return code
     folded = " ".join(fold(name).replace(".", " ").split()) if "." in name else fold(name).strip()
     return _BY_NAME.get(fold(name).strip(), _BY_NAME.get(folded, folded))
 
