@@ -436,7 +436,7 @@ def test_a_month_and_year_is_not_a_place() -> None:
         (EN_NARRATIVE, {"en": "native", "hi": "native", "es": "B1"}),
         (DE_NARRATIVE, {"en": "C1", "es": "C1"}),
         (FR_DEPUIS, {"en": "C1", "de": "A2"}),
-        (LINKEDIN, {"en": "native", "sv": "B2"}),
+        (LINKEDIN, {"en": "native", "sv": "B1"}),
         (EUROPASS, {"it": "native", "en": "C1", "es": "B2"}),
         (WRAPPED_DATES, {"en": "native", "yo": "native", "fr": "B2"}),
         ("Ana Gil\nIdiomas\nEspañol — Nativo\nInglés — C1\n", {"es": "native", "en": "C1"}),

@@ -63,8 +63,8 @@ def answers(
     corpus: Annotated[
         str,
         typer.Option(
-            help="demo (the generated corpus in <data_dir>/cvs), independent or heldout (the "
-            "hand-written, labelled CVs of tests/corpora/<name>), or all."
+            help="demo (the generated corpus in <data_dir>/cvs), independent, heldout, blind or "
+            "wild (the hand-written, labelled CVs of tests/corpora/<name>), or all."
         ),
     ] = "all",
     out: Annotated[
@@ -74,12 +74,12 @@ def answers(
     per_kind: Annotated[int, typer.Option(help="Questions per kind.")] = 6,
 ) -> None:
     """Score set questions (who / how many): precision, recall, F1, exact sets, counts."""
-    from cvchat.evaluation.run_answers import evaluate_answers
+    from cvchat.evaluation.run_answers import LABELLED, evaluate_answers
 
     _quiet()
-    every = ("demo", "independent", "heldout")
+    every = ("demo", *LABELLED)
     if corpus not in (*every, "all"):
-        console.print("[red]--corpus must be demo, independent, heldout or all[/]")
+        console.print(f"[red]--corpus must be one of {', '.join(every)} or all[/]")
         raise typer.Exit(2)
     settings = get_settings()
     target = out or settings.data_dir / "eval" / "answers.json"

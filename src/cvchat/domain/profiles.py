@@ -69,6 +69,9 @@ class EducationFact(_Model):
     level: DegreeLevel | None = None
     institution: str | None = None
     end_year: int | None = None
+    completed: bool = Field(
+        default=True, description="false when the CV says it was left unfinished or is ongoing"
+    )
     evidence: Evidence
 
 
@@ -105,7 +108,7 @@ class CandidateProfile(_Model):
     @property
     def highest_degree(self) -> DegreeLevel | None:
         order: tuple[DegreeLevel, ...] = ("bachelor", "master", "phd")
-        levels = [e.level for e in self.education if e.level is not None]
+        levels = [e.level for e in self.education if e.level is not None and e.completed]
         return max(levels, key=order.index) if levels else None
 
 

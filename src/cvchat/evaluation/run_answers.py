@@ -8,8 +8,8 @@ What the answer claims is read off what the run would write in ``final``: an exa
 Corpora: ``demo`` is the index of ``<data_dir>`` (the generated corpus, truth from its
 ``cv.json`` files); ``independent`` and ``heldout`` are hand-written, labelled corpora in
 ``tests/corpora/<name>``, rendered and indexed into ``<data_dir>/eval/<name>`` on first use
-(their truth is ``labels.json``; no ``cv.json`` is ever beside those PDFs). ``heldout`` was
-written after the extractor and the parser, and never used to develop them.
+(their truth is ``labels.json``; no ``cv.json`` is ever beside those PDFs). ``heldout`` and
+``blind`` were written after the extractor and the parser, blind to their code.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from cvchat.infrastructure.rag.store import IndexStore
 from cvchat.settings import Settings
 
 CORPORA = Path(__file__).resolve().parents[3] / "tests" / "corpora"
-LABELLED = ("independent", "heldout")
+LABELLED = ("independent", "heldout", "blind", "wild")
 EXACT_TOOL = "profiles.query"
 
 

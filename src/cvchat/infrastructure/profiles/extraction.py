@@ -19,7 +19,7 @@ from cvchat.settings import ProfileSettings
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # bump when the offline extractor's output changes for the same text
+FORMAT = 5  # bump when the offline extractor's output changes for the same text
 
 
 @dataclass(frozen=True)

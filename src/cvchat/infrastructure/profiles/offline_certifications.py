@@ -120,6 +120,26 @@ def _looks_like_certificate(text: str) -> bool:
     )
 
 
+# The words a certificate's name ends with: a line ending otherwise wrapped in its column
+# ("Certified Kubernetes" / "Administrator (CKA)", "Professional Scrum Product" / "Owner I").
+_NAME_END = re.compile(
+    r"(?:associate|professional|administrator|engineer|developer|practitioner|specialty"
+    r"|specialist|expert|master|owner|foundations?|analyst|architect|manager|consultant"
+    r"|essentials|fundamentals|level|\b[ivx]+|\d+|\)|\])\W*$"
+)
+_NAME_START = re.compile(r"(?:certified|certificate|zertifi|certific)")
+
+
+def _cut_short(previous: str, text: str) -> bool:
+    """A line that goes on with the certificate the line before left unfinished."""
+    if _YEAR_END.search(previous) or _NAME_END.search(fold(previous)):
+        return False
+    tail = re.split(r";\s*|\s+·\s+", previous)[-1]
+    if tail != previous and len(tail.split()) <= 2:
+        return True  # "… (CKA) · AWS" / "Certified Solutions Architect – Professional"
+    return text[:1].isupper() and not _NAME_START.match(fold(text)) and len(previous) >= 12
+
+
 def _section_items(doc: Document) -> list[tuple[str, Evidence]]:
     section = [line for line in doc.in_section("certifications") if BULLET.sub("", line.text)]
     dated = sum(bool(_YEAR_END.search(line.text)) for line in section) >= max(1, len(section) // 3)
@@ -159,6 +179,7 @@ def _section_items(doc: Document) -> list[tuple[str, Evidence]]:
                 or text[:1] in "(,"
                 or text[:1].islower()
                 or buffer[-1].text.endswith((":", ",", "–", "-", "("))
+                or _cut_short(buffer[-1].text, text)
             )
         )
         if not continues:

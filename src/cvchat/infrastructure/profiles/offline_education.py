@@ -15,7 +15,7 @@ import re
 from cvchat.domain.profiles import EducationFact
 from cvchat.domain.vocabulary import DEGREE_LEVELS, DEGREE_WORDS, DegreeLevel, fold
 from cvchat.infrastructure.profiles.offline_dates import last_year
-from cvchat.infrastructure.profiles.offline_text import Document
+from cvchat.infrastructure.profiles.offline_text import LOOSE, Document
 from cvchat.infrastructure.profiles.offline_words import BULLET, is_prose
 
 INSTITUTION = re.compile(
@@ -23,6 +23,14 @@ INSTITUTION = re.compile(
     r"|institut|institute|academy|akademie|facultad|faculte|polytechni\w*|politecnic\w*"
     r"|conservatoire|iut|insa|tu|eth|dhbw|epfl|kit|lmu|rwth|mit|ucl|uned|upm|uam|ucm|insead|hec"
     r"|essec|esade|iese)(?!\w)"
+)
+# A degree that was not (or not yet) obtained: it is kept, and counts as no degree.
+_UNFINISHED = re.compile(
+    r"(?<!\w)(?:did\s+not\s+(?:complete|finish|graduate)|not\s+completed|incomplete|unfinished"
+    r"|dropped\s+out|discontinued|withdrew|in\s+progress|ongoing|expected|currently\s+enrolled"
+    r"|sin\s+finalizar|sin\s+terminar|no\s+finalizad[oa]|inconclus[oa]|abandonad[oa]|en\s+curso"
+    r"|non\s+termine[e]?|non\s+achevee?|abandonne[e]?|en\s+cours|abgebrochen|ohne\s+abschluss"
+    r"|nicht\s+abgeschlossen|laufend|voraussichtlich)(?!\w)"
 )
 _FROM_PLACE = re.compile(r"\b(?:from|at|de|en|à|von|an\s+der|der)\s+[A-Z]")
 # Besides the shared degree words, CV abbreviations that mean a degree only in an
@@ -89,12 +97,16 @@ def strong_degree(folded: str) -> bool:
     return any(m.group() not in _WEAK_DEGREES for m in DEGREE.finditer(cleaned))
 
 
+# What makes a weak degree word a degree: "BA (Hons) Fine Art", "MA in Design".
+_DEGREE_TAIL = re.compile(r"\s*(?:\(\s*hons\b|hons\b|in\s+[a-z])")
+
+
 def _degree_level(folded: str, strong_only: bool, language: str) -> DegreeLevel | None:
     best: DegreeLevel | None = None
     cleaned = _NOT_A_DEGREE.sub(" ", folded)
     for match in DEGREE.finditer(cleaned):
         word = match.group()
-        if strong_only and word in _WEAK_DEGREES:
+        if strong_only and word in _WEAK_DEGREES and not _DEGREE_TAIL.match(cleaned, match.end()):
             continue
         if word == "promotion" and language != "de":
             continue
@@ -122,7 +134,7 @@ def extract_education(doc: Document, language: str) -> tuple[EducationFact, ...]
         if line.heading:
             continue
         in_section = line.section == "education"
-        if not in_section and has_section:
+        if not in_section and has_section and line.section != LOOSE:
             continue
         level = _degree_level(line.folded, not in_section, language)
         if level is None or not (
@@ -145,6 +157,10 @@ def extract_education(doc: Document, language: str) -> tuple[EducationFact, ...]
         end_year = last_year(line.folded)
         if end_year is None and following is not None and not DEGREE.search(following.folded):
             end_year = last_year(following.folded)
+        near = [line.folded]
+        if following is not None and following.section == line.section:
+            near += [] if DEGREE.search(following.folded) else [following.folded]
+        completed = not any(_UNFINISHED.search(text) for text in near)
         degree = line.text
         found = _DEGREE_IN_TEXT.search(line.text)
         if is_prose(line.text) and found is not None:
@@ -163,6 +179,7 @@ def extract_education(doc: Document, language: str) -> tuple[EducationFact, ...]
                 level=level,
                 institution=institution or None,
                 end_year=end_year,
+                completed=completed,
                 evidence=doc.line_evidence(line),
             )
         )

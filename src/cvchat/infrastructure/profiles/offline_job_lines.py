@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass
 
 from cvchat.domain.vocabulary import fold
-from cvchat.infrastructure.profiles.offline_dates import Span, has_date
+from cvchat.infrastructure.profiles.offline_dates import Span, find_ranges, has_date
 from cvchat.infrastructure.profiles.offline_places import CITIES, COUNTRIES
 from cvchat.infrastructure.profiles.offline_prose import ORG
 from cvchat.infrastructure.profiles.offline_text import HEADER, Document, Line
 from cvchat.infrastructure.profiles.offline_words import BULLET, has_title_word
 
-_STRONG_SPLIT = re.compile(r"\s+[·•@]\s+|\s+[–—-]\s+|\s*\|\s*|\t|\s{3,}|\s+//\s+")
+_STRONG_SPLIT = re.compile(r"\s+[·•@]\s+|\s+(?:[–—-]|--+)\s+|\s*\|\s*|\t|\s{3,}|\s+//\s+")
 _AT = re.compile(r"\s+(?:at|@|chez|bei|en|für|for|para|pour)\s+")
 _MAYBE_AT = frozenset({"en", "für", "for", "para", "pour"})  # also "in", "of": a field
 _CONNECTOR_WORDS = "and y et und & of de del du des la le von der the e i"
@@ -41,6 +41,23 @@ _CLIENT = re.compile(
     r"|for\s+(?:the\s+)?client|on\s+assignment\s+(?:at|with|to)|im\s+auftrag\s+(?:von|der|des)"
     r"|beim\s+kunden|para\s+el\s+cliente|en\s+el\s+cliente)\s+)"
     rf"(?P<org>{ORG})"
+)
+_INSTITUTION_END = re.compile(
+    r"(?i:institute|institut|center|centre|school|society|foundation|council|agency|office"
+    r"|ministry|bureau|board|college|academy|laboratory|museum|hospital|bank)$"
+)
+# A dated aside in a job line: "(Site Reliability Engineer until 12/2019)".
+_DATED_ASIDE = re.compile(r"\([^()]*\d{4}[^()]*\)")
+# A unit inside an employer, not the employer.
+_UNIT = re.compile(
+    r"(?i:department|dept\.?|division|programme|program|team|faculty|school\s+of|lab\s+of"
+    r"|chair\s+of|institute\s+of|departamento|departement|abteilung|lehrstuhl)\b"
+)
+_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*\.(?:com|io|de|nl|es|fr|co\.uk|co|ai|app|net|org)")
+# How a job was held, printed before its employer: "contract bol.com", "freelance · Acme".
+_TENURE = re.compile(
+    r"^(?i:contract|contractor|freelance|employed|permanent|retainer|full-time|part-time"
+    r"|interim|temporary|fixed-term)\s+"
 )
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)?\s*$")
 _LENGTH = re.compile(
@@ -80,8 +97,13 @@ def short(line: Line) -> bool:
         and not line.text.endswith(";")
         and _end_dot(line.text) == line.text
         and not BULLET.match(line.text)
-        and not has_date(line.folded)
+        and not has_date(_DATED_ASIDE.sub(_no_range, line.folded))
     )
+
+
+def _no_range(aside: re.Match[str]) -> str:
+    """An aside dated by one date ("until 12/2019") goes; one with a range is a job's own."""
+    return aside.group() if find_ranges(aside.group()) else " "
 
 
 def _strip_place(part: str) -> str:
@@ -103,6 +125,8 @@ def _is_place(part: str) -> bool:
         return fold(pieces[0]) in CITIES
     if fold(pieces[-1]) in COUNTRIES:
         return len(pieces[0].split()) == 1 or not _ends_with_city(pieces[0])
+    if len(pieces) == 3 and _STATE.match(pieces[-1]):
+        return fold(pieces[0]) in CITIES  # "Indeed, Austin, TX": a firm, its town, its state
     if len(pieces) > 1 and _STATE.match(pieces[-1]):
         # "Toronto, ON", "Round Rock, TX"; but "Dell Technologies Round Rock, TX" names a
         # firm before its town (three words or more, no area word)
@@ -118,6 +142,8 @@ def _ends_with_city(text: str) -> str | None:
     words = text.split()
     for size in (3, 2, 1):
         if len(words) > size and fold(" ".join(words[-size:])) in CITIES:
+            if fold(words[-size - 1]) in _CONNECTORS:
+                return None  # "University of Cambridge" is not a firm in Cambridge
             return " ".join(words[:-size])
     return None
 
@@ -145,10 +171,13 @@ def _named(part: str) -> bool:
 def _employer(part: str) -> str:
     """An employer without its place: 'BNP Paribas (Paris)', 'Collins-Hudson, Bristol',
     'Indeed Austin, TX'."""
+    pieces = [p.strip() for p in part.split(",")]
+    if len(pieces) == 3 and _STATE.match(pieces[-1]):
+        return pieces[0]  # "Rackspace, San Antonio, TX"
     name = _strip_place(_TRAILING_PARENTHESIS.sub("", part).strip()) or part
     if _STATE.match(name.rsplit(",", 1)[-1].strip()):
         name = name.rsplit(",", 1)[0].strip()
-    return _ends_with_city(name) or name
+    return (_ends_with_city(name) or name).rstrip(" ,")
 
 
 def _is_company(part: str, folded: str) -> bool:
@@ -159,15 +188,24 @@ def _is_company(part: str, folded: str) -> bool:
     return not has_title_word(folded) or not part[found.end() :].strip(" .,")
 
 
+def _untenured(piece: str) -> str:
+    """'contract bol.com' → 'bol.com'; a title keeps its word ('Freelance Data Engineer')."""
+    rest = _TENURE.sub("", piece)
+    return piece if rest == piece or has_title_word(fold(rest)) else rest
+
+
 def _parts(text: str) -> list[tuple[str, int]]:
     """A job line cut into pieces, each with how it was cut: 0 strong separator ('Title ·
     Employer', 'Employer | Title'), 1 after "at", 2 a comma inside a piece with a title."""
-    text = re.sub(r"\(\s*\)|\[\s*\]", " ", BULLET.sub("", text))
+    # "(Site Reliability Engineer until 12/2019)": an earlier title, dated, is not this job's
+    text = _DATED_ASIDE.sub(" ", re.sub(r"\(\s*\)|\[\s*\]", " ", BULLET.sub("", text)))
     pieces: list[tuple[str, int]] = []
-    split = [_end_dot(p.strip(" ,:;()[]–—-|·→")) for p in _STRONG_SPLIT.split(text)]
+    split = [_untenured(_end_dot(p.strip(" ,:;()[]–—-|·→"))) for p in _STRONG_SPLIT.split(text)]
     split = [p for p in split if p]
     for piece in split:
         at = _AT.search(piece)
+        if at is not None and _INSTITUTION_END.search(piece[: at.start()]):
+            at = None  # "Max Planck Institute for Astronomy" is one name
         if (
             at is not None
             and at.group().strip() in _MAYBE_AT
@@ -218,7 +256,11 @@ def read(texts: list[str]) -> Reading:
             elif has_title_word(folded):
                 title = title or part
             elif _employer_like(part) and not _is_place(part):
-                ranked.append((2 if how == 0 else 3, len(ranked), _employer(part)))
+                # "Department of Genetics, University of Cambridge": the university employs
+                rank = 4 if _UNIT.match(part) else 2 if how == 0 else 3
+                ranked.append((rank, len(ranked), _employer(part)))
+            elif _DOMAIN.fullmatch(part):  # "bol.com"
+                ranked.append((2, len(ranked), part))
     best = min(ranked) if ranked else (9, 0, None)
     if best[2] is None and client is not None:
         return Reading(title, client, 1)  # "Client: TomTom — Data platform": no agency named
@@ -268,7 +310,7 @@ def around(doc: Document, found: DateRange, dates_first: bool = False) -> tuple[
     ('Employer — Title' / 'Jan 2019 – Present'), or the lines after first when the CV opens
     every job with its dates (``dates_first``); and whether the employer is on its line."""
     page = doc.pages[found.page]
-    before_text = page.text[found.first.start : found.start]
+    before_text = page.text[found.first.start + found.first.head : found.start]
     after_text = page.text[found.end : found.last.end]
     own = _LENGTH.sub(" ", f"{before_text} · {after_text}").strip(" ·")
     mine = read([own])
@@ -280,7 +322,8 @@ def around(doc: Document, found: DateRange, dates_first: bool = False) -> tuple[
         doc, range(found.first.number - 1, found.first.number - 3, -1), section, found.page
     )
     if mine.title is None and mine.employer is None:
-        options = [after, before] if dates_first else [before, after]
+        # the nearest line alone first: a line further up may be the last job's bullet
+        options = [after, before] if dates_first else [before[-1:], before, after]
     elif mine.title is None:  # "Lisbon · Feb 2021 – today": a place, or the employer
         # a next line with a title and an employer of its own is the next job's, not ours
         following = after[:1] if mine.employer is None or not read(after[:1]).complete else []

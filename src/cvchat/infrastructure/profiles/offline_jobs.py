@@ -57,7 +57,9 @@ from cvchat.infrastructure.profiles.offline_words import has_title_word, is_pros
 
 _INTERNSHIP = re.compile(
     r"(?<!\w)(?:intern|internship|trainee|practicas|becari[oa]|stagiaire|stage|alternan(?:t|te)"
-    r"|praktikant(?:in)?|praktikum|werkstudent(?:in)?)(?!\w)"
+    r"|praktikant(?:in)?|praktikum|werkstudent(?:in)?|apprentice|apprenticeship|apprenti|apprentie"
+    r"|aprendiz|azubi|auszubildende[r]?|duale\s+ausbildung|ausbildung\s+(?:zum|zur)"
+    r"|lehre\s+(?:als|zum|zur))(?!\w)"
 )
 _NO_JOBS = frozenset({"education", "certifications", "languages", "publications", "volunteering"})
 # Where a range never is a job, even when the experience section holds none.
@@ -145,7 +147,12 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             evidence = doc.evidence(found.page, top.start, bottom.end)
             jobs.append((line.number, _job(reading, found.span, current, evidence)))
             continue
-        if is_prose(line.text):
+        # the line without its dates: "Jan 2023 – present Senior Research Associate,
+        # Department of Genetics, University of Cambridge" is long, and still no sentence
+        undated = page.text[line.start : found.start] + page.text[found.end : line.end]
+        if found.start <= line.start + 2:  # a line that opens with its dates is a job line
+            undated = undated.strip()[:90]  # unless a sentence starts early in it
+        if is_prose(undated.strip()):
             left, right = sentence_bounds(page.text, found.start, found.end)
             if about_studies(page.text[left:right]):
                 continue
@@ -171,10 +178,12 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             continue
         if line.section != "experience" and has_experience and reading.title is None:
             continue
+        if found.span.end is None and not alone and _within_last(jobs, found.span.start):
+            continue  # "… ab 2015 Schichtverantwortung": a new role inside the job above
         if found.span.end is None and not alone and found.start > line.start + 3:
             since.append((len(jobs), line.number))
         used.update(range(found.first.number - 2, found.last.number + 3))
-        evidence = doc.evidence(found.page, found.start, min(found.end, line.end))
+        evidence = _evidence(doc, found, reading, on_line)
         jobs.append((line.number, _job(reading, found.span, current, evidence)))
         if reading.client is not None:  # "ALTEN — Consultant, en mission chez Airbus"
             client = Reading(reading.title, reading.client, 1)
@@ -190,6 +199,30 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
         months += length
         evidence = evidence or job.evidence
     return Career(tuple(career), months, evidence, unpaired)
+
+
+def _evidence(doc: Document, found: DateRange, reading: Reading, on_line: bool) -> Evidence:
+    """The range's line, and the nearest line that names the employer when another does
+    ("sep. 2023 — hoy" / "Growth Marketing Manager · Civitatis"): a reader checks both."""
+    top, bottom = found.start, min(found.end, found.first.end)
+    if not on_line and reading.employer:
+        near = [
+            other
+            for other in doc.lines[max(0, found.first.number - 2) : found.last.number + 3]
+            if other.page == found.page and reading.employer in other.text
+        ]
+        if near:
+            other = min(near, key=lambda o: abs(o.number - found.first.number))
+            top, bottom = min(top, other.start), max(bottom, other.end)
+    return doc.evidence(found.page, top, bottom)
+
+
+def _within_last(jobs: list[tuple[int, JobFact]], start: int) -> bool:
+    """Whether a month falls inside the closed range of the job read just before."""
+    if not jobs or jobs[-1][1].start is None or jobs[-1][1].end is None:
+        return False
+    last = jobs[-1][1]
+    return month_index(last.start or "") <= start <= month_index(last.end or "")
 
 
 def _number(line: Line) -> int:
@@ -329,7 +362,9 @@ def total_years(doc: Document, career: Career, as_of: str) -> YearsFact | None:
     ranges = [
         (month_index(job.start), month_index(job.end) if job.end else current)
         for job in career.jobs
-        if job.start is not None and not _INTERNSHIP.search(fold(job.title or ""))
+        # without a title, the job's own line says whether it was an apprenticeship
+        if job.start is not None
+        and not _INTERNSHIP.search(fold(job.title or job.evidence.snippet.split("\n")[0]))
     ]
     ranges = [(start, min(end, current)) for start, end in ranges if start <= current]
     evidence = career.undated_evidence

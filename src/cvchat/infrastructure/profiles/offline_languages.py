@@ -78,8 +78,9 @@ class _Item:
 def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
     """The section's text cut at separators outside parentheses, each piece's names/level.
     A line that starts in lower case or with "(" goes on with the item before it when that
-    item still lacks its level ("Portuguese — working" / "proficiency", "Französisch" /
-    "(A2), Portugiesisch (A2)")."""
+    item still lacks its level or ends the line above ("Portuguese — working" /
+    "proficiency", "Französisch" / "(A2), Portugiesisch (A2)", "full professional" /
+    "proficiency (C2)")."""
     items: list[_Item] = []
     for line in lines:
         base = doc.folded_start(line)
@@ -89,8 +90,9 @@ def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
         if (
             last is not None
             and last.codes
-            and last.level is None
+            and (last.level is None or last.line.number == line.number - 1)
             and (line.text[:1].islower() or line.text[:1] == "(")
+            and not _NAME.search(text[pieces[0][0] : pieces[0][1]])
         ):
             end = base + pieces[0][1]
             joined = doc.pages[line.page].folded[last.fstart : end]
@@ -129,7 +131,8 @@ def _codes(doc: Document, line: Line, fstart: int, fend: int, piece: str) -> tup
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the pieces of a line between separators outside parentheses."""
+    """(start, end) of the pieces of a line between separators outside parentheses; a full
+    stop ends a piece too ("English — native. French — conversational")."""
     depth, start = 0, 0
     pieces: list[tuple[int, int]] = []
     for i, char in enumerate(text):
@@ -137,7 +140,9 @@ def _pieces(text: str) -> list[tuple[int, int]]:
             depth += 1
         elif char in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0 and _ITEM_SEPARATOR.match(char):
+        elif depth == 0 and (
+            _ITEM_SEPARATOR.match(char) or (char == "." and text[i + 1 : i + 2] == " ")
+        ):
             pieces.append((start, i))
             start = i + 1
     pieces.append((start, len(text)))

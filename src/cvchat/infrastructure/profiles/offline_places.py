@@ -187,9 +187,22 @@ def _place_words(part: str) -> bool:
     )
 
 
+# The states of the United States, as addresses abbreviate them ("Denver, CO").
+_STATES_TEXT = """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO
+    MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"""
+US_STATES = frozenset(_STATES_TEXT.split())
+# What follows a town's name in an address and is not the town: an Australian or Canadian
+# state ("Melbourne VIC"), a French arrondissement ("Lyon 3e", "Paris 11ème").
+_TOWN_SUFFIX = re.compile(
+    r"\s+(?:VIC|NSW|QLD|WA|SA|TAS|ACT|NT|ON|QC|BC|AB|\d{1,2}(?:e|er|ème|eme|\.)?)$"
+)
+
+
 def _town(city: str | None) -> str | None:
     """'Berlin-Friedrichshain' → 'Berlin' (a known city and its district); a known double
-    name stays whole ('Donostia-San Sebastián')."""
+    name stays whole ('Donostia-San Sebastián'); 'Lyon 3e' → 'Lyon'."""
+    if city:
+        city = _TOWN_SUFFIX.sub("", city) or city
     if city and "-" in city and fold(city) not in CITIES and fold(city.split("-")[0]) in CITIES:
         return city.split("-")[0]
     return city
@@ -223,7 +236,8 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
                 return cleaned[-1], None, 3
             part = town
             cleaned, postcode = [], True  # what came before is the street
-        cleaned.append(part)
+        part = re.sub(r"^(?i:the)\s+", "", part)  # "Amsterdam, the Netherlands"
+        cleaned.append(_TOWN_SUFFIX.sub("", part) or part)
     if not 1 <= len(cleaned) <= 3 or not all(_place_words(p) for p in cleaned):
         return None
     if any(has_title_word(fold(p)) or fold(p) in SKILL_BY_ALIAS for p in cleaned):
@@ -239,6 +253,8 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
         return _town(cleaned[0]), cleaned[1] if len(cleaned) > 1 else None, 3
     if len(cleaned) == 1:
         return _town(cleaned[0]), None, 2 if fold(_town(cleaned[0]) or "") in CITIES else 0
+    if cleaned[-1] in US_STATES:
+        return _town(cleaned[-2]), "United States", 3  # "Denver, CO"
     return _town(cleaned[-2]), cleaned[-1], 1
 
 

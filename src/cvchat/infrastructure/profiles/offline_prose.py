@@ -19,7 +19,7 @@ from cvchat.domain.profiles import Evidence
 from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, SKILL_BY_ALIAS, fold
 from cvchat.infrastructure.profiles.offline_dates import DATE, parse_date
 from cvchat.infrastructure.profiles.offline_education import DEGREE, INSTITUTION
-from cvchat.infrastructure.profiles.offline_places import COUNTRIES
+from cvchat.infrastructure.profiles.offline_places import CITIES, COUNTRIES
 from cvchat.infrastructure.profiles.offline_text import Document
 from cvchat.infrastructure.profiles.offline_words import has_title_word
 
@@ -49,6 +49,12 @@ _DURATION_JOB = re.compile(
 )
 # A start date in a sentence: "In August 2019", "en marzo de 2020", "im Mai 2018".
 _STARTED = re.compile(rf"\b(?:in|en|im|au|el)\s+(?P<date>{DATE})")  # on folded text
+# What makes such a date a job's start, not a result's year ("+35 % more shops in 2024").
+_START_VERB = re.compile(
+    r"\b(?:join\w*|start\w*|move[ds]?|began|begun|became|hired|took|work\w*|empece|entre"
+    r"|me\s+uni|comence|empeze|trabaj\w*|incorpor\w*|rejoint|integre|commence|travaill\w*"
+    r"|arbeite\w*|begann|wechsel\w*|kam|eingestiegen|angefangen)\b"
+)
 
 
 _CONJUNCTION = re.compile(r"\b(?:and|but|before|then|y|pero|antes|et|mais|avant|und|aber|vorher)\b")
@@ -81,6 +87,7 @@ def usable_org(org: str) -> bool:
         or folded in LANGUAGE_BY_NAME
         or folded in SKILL_BY_ALIAS
         or folded in COUNTRIES
+        or folded in CITIES  # "moved back to Stockholm to join Klarna"
         or has_title_word(folded)
     )
 
@@ -156,7 +163,7 @@ def started_jobs(doc: Document, ranged: dict[tuple[int, int], int]) -> list[Pros
             ):
                 continue
             title, employer = prose_job(page.text, start, end)
-            if employer is None:
+            if employer is None or not _START_VERB.search(fold(page.text[left:right])):
                 continue
             ranged[(number, left)] = -1
             jobs.append(

@@ -75,21 +75,45 @@ def _inline_heading(text: str) -> tuple[str, int] | None:
         rest = text[words[size - 1].end() :].strip()
         if not rest or _FUNCTION_WORD.match(rest):
             return None  # "Proyectos de análisis …", "Experience in …": a phrase, no heading
-        if _looks_like(section, rest):
+        capitals = text[: words[size - 1].end()]
+        if _looks_like(section, rest) or (capitals.isupper() and len(capitals) >= 4):
             return section, words[size - 1].end()
         return None
     return None
 
 
+_CAPITAL_HEAD = re.compile(r"[A-ZÀ-Ý]{4,}(?:\s[A-ZÀ-Ý&]{2,})?\s")
 _WORDS_ONLY = re.compile(r"[^\W\d_][^\W\d_ &'’-]*(?:[ &'’-]+[^\W\d_]+)*:?")
+
+
+_QUALIFIED = re.compile(r"[A-ZÀ-Ý0-9&/ -]{3,50}")
+# Words that make a heading a career one whatever they qualify: "PREVIOUS CAREER: B2B SALES".
+_CAREER = re.compile(r"\b(?:CAREER|EMPLOYMENT|LAUFBAHN|WERDEGANG|TRAYECTORIA|PARCOURS)\b")
+
+
+def _qualified(text: str) -> tuple[str, bool] | None:
+    """A heading in capitals with a qualifier before its heading word: "ENGINEERING
+    EXPERIENCE", "TEACHING EXPERIENCE", "PREVIOUS CAREER: B2B SALES"."""
+    head = text.split(":")[0].strip()
+    if not _QUALIFIED.fullmatch(head) or len(head.split()) > 5 or not head.isupper():
+        return None
+    if _CAREER.search(head):
+        return "experience", False
+    words = head.split()
+    for size in (2, 1):
+        if len(words) > size:
+            section = _headings()[1](" ".join(words[-size:]))
+            if section is not None:
+                return section, False
+    return None
 
 
 def heading(text: str, folded: str, section: str) -> tuple[str, int] | None:
     """(section, length of the heading) when a line opens a section: -1 for a heading alone
     on its line, else where its content starts ("Skills: Go" → 7)."""
-    found = _headings()[0](text)
-    if found is None and len(text) > 80:
-        return None
+    found = _headings()[0](text) or _qualified(text)
+    if found is None and len(text) > 80 and not _CAPITAL_HEAD.match(text):
+        return None  # a long line is prose, unless it opens with a heading in capitals
     if found is None:
         inline = _inline_heading(text)
         if inline is None or inline[0] == section:

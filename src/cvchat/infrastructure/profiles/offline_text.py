@@ -18,11 +18,25 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from cvchat.domain.profiles import Evidence
-from cvchat.domain.vocabulary import fold
+from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, LEVEL_WORDS, fold
+from cvchat.infrastructure.profiles.offline_dates import find_ranges
 from cvchat.infrastructure.profiles.offline_sections import heading, wrapped_headings
 from cvchat.infrastructure.profiles.offline_words import BULLET
 
 HEADER = "header"
+# Lines after a list section that something else ended: a timeline or a column the layout
+# printed below the sidebar's last heading ("Languages" / "Jan 2023 – now" / "UX Designer,
+# OVO Energy"). Read like a CV without headings: no section's rules apply to them.
+LOOSE = "loose"
+# Sections that never hold a date range: one that opens a line belongs to something else.
+_UNDATED = frozenset({"languages", "skills", "interests", "contact", "links"})
+_HUMAN_LANGUAGE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(n) for n in sorted(LANGUAGE_BY_NAME, key=len, reverse=True))
+    + r"|[abc][12]|"
+    + "|".join(re.escape(n) for n in sorted(LEVEL_WORDS, key=len, reverse=True))
+    + r")(?!\w)"
+)
 MAX_SNIPPET = 200
 _LINE = re.compile(r"[^\n]+")
 
@@ -116,6 +130,8 @@ class Document:
                 head = 0
                 if found is not None:
                     section, head = found[0], found[1]
+                elif _ends(section, stripped, line_folded):
+                    section = LOOSE
                 line = Line(
                     len(self.lines),
                     number,
@@ -227,6 +243,25 @@ class Document:
     def folded_start(self, line: Line) -> int:
         """Offset of a line in its page's folded text."""
         return _folded_offset(self.pages[line.page].index, line.start)
+
+
+def _ends(section: str, text: str, folded: str) -> bool:
+    """Whether a line cannot belong to the list section above it: a date range at the start
+    of a short line ("Jan 2023 – now"), or, under Languages, a line that names no language
+    and no level and goes on no item ("Senior Data Analyst, Hapag-Lloyd AG")."""
+    if section not in _UNDATED:
+        return False
+    ranges = find_ranges(folded)
+    if ranges and ranges[0].fstart <= 2 and len(folded) <= 90:
+        return True
+    if section != "languages" or not BULLET.sub("", text).strip():
+        return False
+    return (
+        text[:1].isupper() and _HUMAN_LANGUAGE.search(folded) is None and not (_CODES.search(text))
+    )
+
+
+_CODES = re.compile(r"(?<![\w.])[A-Z]{2,3}(?![\w.@])")
 
 
 def _folded_offset(index: list[int], offset: int) -> int:

@@ -31,7 +31,13 @@ _TITLE_TEXT = """
     freelancer contractor student apprentice supervisor clerk cashier representative agent
     operator salesperson salesman saleswoman receptionist waiter waitress bartender barista
     pharmacist therapist paramedic midwife caregiver carer secretary buyer planner
-    controller dispatcher mechanic electrician
+    controller dispatcher mechanic electrician executive postdoc postdoctoral fellow tutor
+    instructor trainer advisor adviser partner president attorney lawyer counsel solicitor
+    paralegal economist physician surgeon pilot
+    asesor asesora abogado abogada profesor profesora docente economista contable
+    avocat avocate juriste enseignant enseignante professeur comptable chef
+    kaufmann kauffrau fachinformatiker fachinformatikerin dozent dozentin lehrer lehrerin
+    rechtsanwalt rechtsanwaltin
     ingeniero ingeniera desarrollador desarrolladora programador programadora jefe jefa
     gerente directora responsable analista cientifico cientifica disenador disenadora
     arquitecto arquitecta consultor consultora lider becario becaria tecnico tecnica
@@ -71,6 +77,12 @@ TITLE_SUFFIXES = (
     "analystin",
     "administrator",
     "administratorin",
+    "techniker",
+    "technikerin",
+    "mechaniker",
+    "mechanikerin",
+    "troniker",
+    "tronikerin",
 )
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 

@@ -16,6 +16,9 @@ HEADER = "header"  # what comes before the first heading: name, headline, contac
 _HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
         "summary",
+        "summary of qualifications",
+        "qualifications summary",
+        "career summary",
         "professional summary",
         "profile",
         "professional profile",
@@ -79,6 +82,18 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
         "experiencia relevante",
         "berufliche stationen",
         "praxiserfahrung",
+        "engagements",
+        "client engagements",
+        "assignments",
+        "appointments",
+        "academic appointments",
+        "positions",
+        "missions",
+        "missions et experiences",
+        "projektstationen",
+        "projekthistorie",
+        "my journey",
+        "timeline",
     ),
     "education": (
         "education",
