@@ -258,3 +258,18 @@ def test_towns_with_what_addresses_add(line: str, city: str, country: str) -> No
     profile = extract(f"Sam Doe\n{line}\nsam@example.com\n")
     assert profile.location is not None
     assert (profile.location.city, profile.location.country) == (city, country)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sold and demoed the Tableau connectors to customers' analytics teams.",
+        "Verantwortlich für ein Team von 20 Entwicklern, das die Plattform nach Tableau migrierte.",
+        "Onboarded enterprise customers using Tableau to the new contract.",
+    ],
+)
+def test_a_tool_in_someone_elses_hands_is_no_skill(sentence: str) -> None:
+    cv = f"Sam Doe\nsam@example.com\nExperience\nAccount Executive, Acme\n{sentence}\n"
+    assert "Tableau" not in {f.name for f in extract(cv).skills}
+    claimed = f"{cv}Skills\nTableau, SQL, Excel\n"
+    assert "Tableau" in {f.name for f in extract(claimed).skills}

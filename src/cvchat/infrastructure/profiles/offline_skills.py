@@ -138,6 +138,25 @@ def _masked(folded: str) -> str:
     return URL_OR_EMAIL.sub(lambda m: " " * len(m.group()), folded)
 
 
+# A tool in someone else's hands: sold to customers, used by them, or what a team the
+# candidate managed did ("Sold … the Power BI connectors", "a team of 20 that migrated to
+# Kubernetes"). Only the sentence before the tool counts, and a skills list is never hearsay.
+_HEARSAY = re.compile(
+    r"(?<!\w)(?:sold|resold|demoed|pitched|vend[ií]|vendio|vendu|verkauft\w*|sales\s+only"
+    r"|customers?(?:'|\s+(?:using|who\s+use|on))|clients?\s+(?:using|utilisant)"
+    r"|clientes\s+que\s+usa\w*|kunden,?\s+die"
+    r"|team\b[^.;•]{0,50}?\b(?:that|which|das|die|que|qui)\b)(?!\w)"
+)
+_CLAUSE_START = re.compile(r"[.;!?•]\s|\n\s*\n")
+
+
+def _hearsay(folded: str, start: int) -> bool:
+    """Whether the sentence leading to a skill says someone else used it."""
+    window = folded[max(0, start - 160) : start]
+    cut = max((m.end() for m in _CLAUSE_START.finditer(window)), default=0)
+    return _HEARSAY.search(window[cut:]) is not None
+
+
 def extract_skills(doc: Document, name: tuple[Line, str] | None) -> tuple[SkillFact, ...]:
     """Canonical skills in order of first mention, the skills section's first. The name is
     skipped: "Ruby Jenkins" is a person."""
@@ -167,6 +186,8 @@ def extract_skills(doc: Document, name: tuple[Line, str] | None) -> tuple[SkillF
     accepted: dict[str, _Hit] = {}
     for i, hit in enumerate(hits):
         if hit.alias in AMBIGUOUS and not _trusted(doc, hits, i):
+            continue
+        if hit.section != "skills" and _hearsay(doc.pages[hit.page].folded, hit.fstart):
             continue
         known = accepted.get(hit.canonical)
         if known is None or (known.section != "skills" and hit.section == "skills"):
