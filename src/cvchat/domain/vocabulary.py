@@ -100,7 +100,7 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "hy": ("Armenian", "Armenio", "Arménien", "Armenisch"),
     "ka": ("Georgian", "Georgiano", "Géorgien", "Georgisch"),
     "az": ("Azerbaijani", "Azerí", "Azéri", "Aserbaidschanisch"),
-    "kk": ("Kazakh", "Kazajo", "Kazakh", "Kasachisch"),
+    "kk": ("Kazakh", "Kazajo", "Kasachisch"),
     "be": ("Belarusian", "Bielorruso", "Biélorusse", "Belarussisch"),
     "lb": ("Luxembourgish", "Luxemburgués", "Luxembourgeois", "Luxemburgisch"),
     "cy": ("Welsh", "Galés", "Gallois", "Walisisch"),

@@ -149,10 +149,10 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             continue
         # the line without its dates: "Jan 2023 – present Senior Research Associate,
         # Department of Genetics, University of Cambridge" is long, and still no sentence
-        undated = page.text[line.start : found.start] + page.text[found.end : line.end]
+        undated = (page.text[line.start : found.start] + page.text[found.end : line.end]).strip()
         if found.start <= line.start + 2:  # a line that opens with its dates is a job line
-            undated = undated.strip()[:90]  # unless a sentence starts early in it
-        if is_prose(undated.strip()):
+            undated = undated[:90].rstrip()  # unless a sentence starts early in it
+        if is_prose(undated):
             left, right = sentence_bounds(page.text, found.start, found.end)
             if about_studies(page.text[left:right]):
                 continue
@@ -219,10 +219,10 @@ def _evidence(doc: Document, found: DateRange, reading: Reading, on_line: bool) 
 
 def _within_last(jobs: list[tuple[int, JobFact]], start: int) -> bool:
     """Whether a month falls inside the closed range of the job read just before."""
-    if not jobs or jobs[-1][1].start is None or jobs[-1][1].end is None:
+    last = jobs[-1][1] if jobs else None
+    if last is None or last.start is None or last.end is None:
         return False
-    last = jobs[-1][1]
-    return month_index(last.start or "") <= start <= month_index(last.end or "")
+    return month_index(last.start) <= start <= month_index(last.end)
 
 
 def _number(line: Line) -> int:

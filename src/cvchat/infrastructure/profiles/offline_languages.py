@@ -23,25 +23,19 @@ from cvchat.domain.profiles import Evidence, LanguageFact
 from cvchat.domain.vocabulary import (
     LANGUAGE_BY_NAME,
     LANGUAGE_NAMES,
-    LEVEL_WORDS,
     Level,
     fold,
     language_name,
     parse_level,
 )
 from cvchat.infrastructure.profiles.offline_text import Document, Line
-from cvchat.infrastructure.profiles.offline_words import BULLET
+from cvchat.infrastructure.profiles.offline_words import (
+    BULLET,
+    LANGUAGE_CODE,
+    LANGUAGE_LEVEL,
+    LANGUAGE_NAME,
+)
 
-_NAME = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(re.escape(n) for n in sorted(LANGUAGE_BY_NAME, key=len, reverse=True))
-    + r")(?!\w)"
-)
-_LEVEL = re.compile(
-    r"(?<!\w)(?:[abc][12]|"
-    + "|".join(re.escape(p) for p in sorted(LEVEL_WORDS, key=len, reverse=True))
-    + r")(?!\w)"
-)
 _SPEAK = re.compile(
     r"(?<!\w)(?:speak|speaks|spoken|speaking|hablo|habla|hablar|hablado|parle|parlee|parles"
     r"|parler|spreche|spricht|sprechen|languages|idiomas|lenguas|langues|sprachen"
@@ -60,7 +54,6 @@ _THREE_LETTER = {
     "ITA": "it",
     "POR": "pt",
 }
-_CODE = re.compile(r"(?<![\w.])(?P<code>[A-Z]{2,3})(?![\w.@])")
 _ITEM_SEPARATOR = re.compile(r"[,;·|•/]")
 # Level phrases too generic to mean a language level on their own, away from a name.
 _WEAK_ALONE = frozenset({"good", "bien", "gut", "limited", "basis", "mittel", "moyen", "dominio"})
@@ -92,11 +85,11 @@ def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
             and last.codes
             and (last.level is None or last.line.number == line.number - 1)
             and (line.text[:1].islower() or line.text[:1] == "(")
-            and not _NAME.search(text[pieces[0][0] : pieces[0][1]])
+            and not LANGUAGE_NAME.search(text[pieces[0][0] : pieces[0][1]])
         ):
             end = base + pieces[0][1]
             joined = doc.pages[line.page].folded[last.fstart : end]
-            level = _level_of(_NAME.sub(" ", joined))
+            level = _level_of(LANGUAGE_NAME.sub(" ", joined))
             if level is not None:
                 last.level, last.fend = level, end
                 pieces = pieces[1:]
@@ -104,10 +97,11 @@ def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
             piece = text[a:b]
             if not piece.strip():
                 continue
-            codes = list(dict.fromkeys(LANGUAGE_BY_NAME[m.group()] for m in _NAME.finditer(piece)))
+            named = LANGUAGE_NAME.finditer(piece)
+            codes = list(dict.fromkeys(LANGUAGE_BY_NAME[m.group()] for m in named))
             if not codes:
                 codes, piece = _codes(doc, line, base + a, base + b, piece)
-            level = _level_of(_NAME.sub(" ", piece))
+            level = _level_of(LANGUAGE_NAME.sub(" ", piece))
             if not codes and level is not None and not _pure_level(piece):
                 continue  # "Yoruba (native)": a language the vocabulary does not know
             if codes or level:
@@ -121,7 +115,7 @@ def _codes(doc: Document, line: Line, fstart: int, fend: int, piece: str) -> tup
     page = doc.pages[line.page]
     start, end = page.original(fstart, fend)
     codes = []
-    for match in _CODE.finditer(page.text, start, end):
+    for match in LANGUAGE_CODE.finditer(page.text, start, end):
         written = match.group("code")
         code = _THREE_LETTER.get(written) or written.lower()
         if code in LANGUAGE_NAMES and not re.fullmatch(r"[ABC][12]", written):
@@ -151,12 +145,12 @@ def _pieces(text: str) -> list[tuple[int, int]]:
 
 def _level_of(text: str) -> Level | None:
     text = " ".join(text.split())  # a level may wrap: "working" / "proficiency"
-    return parse_level(text) if _LEVEL.search(text) else None
+    return parse_level(text) if LANGUAGE_LEVEL.search(text) else None
 
 
 def _pure_level(piece: str) -> bool:
     """A piece that starts with its level ('Nativo', 'fluent (C1, Goethe-Zertifikat)')."""
-    match = _LEVEL.search(piece)
+    match = LANGUAGE_LEVEL.search(piece)
     return match is not None and not re.search(r"[^\W\d_]", piece[: match.start()])
 
 
@@ -208,7 +202,7 @@ def _orphan_levels(doc: Document) -> list[_Item]:
         if line.section == "languages" or line.heading:
             continue
         text = BULLET.sub("", line.folded).strip(" :()")
-        match = _LEVEL.fullmatch(text)
+        match = LANGUAGE_LEVEL.fullmatch(text)
         if match is not None and text not in _WEAK_ALONE:
             base = doc.folded_start(line)
             found.append(_Item([], parse_level(text), line, base, base + len(line.folded)))
@@ -268,7 +262,7 @@ def _from_prose(doc: Document) -> dict[str, LanguageFact]:
             text = page.folded[base : doc.folded_offset(number, end)]
             names = [
                 m
-                for m in _NAME.finditer(text)
+                for m in LANGUAGE_NAME.finditer(text)
                 if not _in_proper_name(page.text, page.original(base + m.start(), 0)[0])
             ]
             if not names:
@@ -277,7 +271,7 @@ def _from_prose(doc: Document) -> dict[str, LanguageFact]:
             if first is None or first.section in ("languages", "education"):
                 continue
             speaks = [m.start() for m in _SPEAK.finditer(text)]
-            levels = list(_LEVEL.finditer(_NAME.sub(_blank, text)))
+            levels = list(LANGUAGE_LEVEL.finditer(LANGUAGE_NAME.sub(_blank, text)))
             if not speaks:
                 levels = [m for m in levels if m.group() not in _WEAK_ALONE]
             for name, (level, source) in zip(names, _assign(text, names, levels), strict=True):
@@ -320,7 +314,7 @@ def _in_proper_name(text: str, start: int) -> bool:
     if last is None or "\n" in last.group(2):
         return False
     previous = last.group(1)
-    if not previous[:1].isupper() or _LEVEL.fullmatch(fold(previous)) is not None:
+    if not previous[:1].isupper() or LANGUAGE_LEVEL.fullmatch(fold(previous)) is not None:
         return False
     ahead = before[: last.start()]
     trimmed = ahead.rstrip()

@@ -200,9 +200,7 @@ _TOWN_SUFFIX = re.compile(
 
 def _town(city: str | None) -> str | None:
     """'Berlin-Friedrichshain' → 'Berlin' (a known city and its district); a known double
-    name stays whole ('Donostia-San Sebastián'); 'Lyon 3e' → 'Lyon'."""
-    if city:
-        city = _TOWN_SUFFIX.sub("", city) or city
+    name stays whole ('Donostia-San Sebastián')."""
     if city and "-" in city and fold(city) not in CITIES and fold(city.split("-")[0]) in CITIES:
         return city.split("-")[0]
     return city
@@ -237,7 +235,7 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
             part = town
             cleaned, postcode = [], True  # what came before is the street
         part = re.sub(r"^(?i:the)\s+", "", part)  # "Amsterdam, the Netherlands"
-        cleaned.append(_TOWN_SUFFIX.sub("", part) or part)
+        cleaned.append(_TOWN_SUFFIX.sub("", part) or part)  # "Lyon 3e" → "Lyon"
     if not 1 <= len(cleaned) <= 3 or not all(_place_words(p) for p in cleaned):
         return None
     if any(has_title_word(fold(p)) or fold(p) in SKILL_BY_ALIAS for p in cleaned):

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, fold
+from cvchat.domain.vocabulary import fold
+from cvchat.infrastructure.profiles.offline_words import LANGUAGE_NAME
 
 
 @cache
@@ -34,11 +35,6 @@ _FUNCTION_WORD = re.compile(
     r"|avec|au|aux|der|die|das|von|mit|und|im|zu|für|bei)\b",
     re.IGNORECASE,
 )
-_HUMAN_LANGUAGE = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(re.escape(n) for n in sorted(LANGUAGE_BY_NAME, key=len, reverse=True))
-    + r")(?!\w)"
-)
 
 
 def _looks_like(section: str, rest: str) -> bool:
@@ -49,7 +45,7 @@ def _looks_like(section: str, rest: str) -> bool:
     if section in ("skills", "interests", "projects", "awards", "publications"):
         return separators >= 2
     if section == "languages":
-        return _HUMAN_LANGUAGE.search(fold(rest)) is not None
+        return LANGUAGE_NAME.search(fold(rest)) is not None
     if section in ("education", "certifications", "experience", "volunteering"):
         return _YEAR.search(rest) is not None
     if section == "summary":
@@ -121,7 +117,7 @@ def heading(text: str, folded: str, section: str) -> tuple[str, int] | None:
         found, head = (inline[0], True), inline[1]
     else:
         head = text.find(":") + 1 if found[1] else -1
-    if found[0] == "languages" and found[1] and not _HUMAN_LANGUAGE.search(folded):
+    if found[0] == "languages" and found[1] and not LANGUAGE_NAME.search(folded):
         return None  # "Languages: Go, Python" under Skills names programming languages
     return found[0], head
 

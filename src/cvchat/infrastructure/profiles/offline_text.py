@@ -18,10 +18,15 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from cvchat.domain.profiles import Evidence
-from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, LEVEL_WORDS, fold
+from cvchat.domain.vocabulary import fold
 from cvchat.infrastructure.profiles.offline_dates import find_ranges
 from cvchat.infrastructure.profiles.offline_sections import heading, wrapped_headings
-from cvchat.infrastructure.profiles.offline_words import BULLET
+from cvchat.infrastructure.profiles.offline_words import (
+    BULLET,
+    LANGUAGE_CODE,
+    LANGUAGE_LEVEL,
+    LANGUAGE_NAME,
+)
 
 HEADER = "header"
 # Lines after a list section that something else ended: a timeline or a column the layout
@@ -30,13 +35,6 @@ HEADER = "header"
 LOOSE = "loose"
 # Sections that never hold a date range: one that opens a line belongs to something else.
 _UNDATED = frozenset({"languages", "skills", "interests", "contact", "links"})
-_HUMAN_LANGUAGE = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(re.escape(n) for n in sorted(LANGUAGE_BY_NAME, key=len, reverse=True))
-    + r"|[abc][12]|"
-    + "|".join(re.escape(n) for n in sorted(LEVEL_WORDS, key=len, reverse=True))
-    + r")(?!\w)"
-)
 MAX_SNIPPET = 200
 _LINE = re.compile(r"[^\n]+")
 
@@ -256,12 +254,8 @@ def _ends(section: str, text: str, folded: str) -> bool:
         return True
     if section != "languages" or not BULLET.sub("", text).strip():
         return False
-    return (
-        text[:1].isupper() and _HUMAN_LANGUAGE.search(folded) is None and not (_CODES.search(text))
-    )
-
-
-_CODES = re.compile(r"(?<![\w.])[A-Z]{2,3}(?![\w.@])")
+    spoken = LANGUAGE_NAME.search(folded) or LANGUAGE_LEVEL.search(folded)
+    return text[:1].isupper() and not spoken and not LANGUAGE_CODE.search(text)
 
 
 def _folded_offset(index: list[int], offset: int) -> int:

@@ -1,13 +1,29 @@
 """Word lists and patterns shared by the offline extractor's rules.
 
-Bullets, contact details (e-mail, phone, links), job-title words in en/es/fr/de and the test
-for running text. They tell a title line from an employer, a contact line from a place and
-a sentence from a list item, in every layout.
+Spoken languages and their levels, bullets, contact details (e-mail, phone, links),
+job-title words in en/es/fr/de and the test for running text. They tell a title line from
+an employer, a contact line from a place and a sentence from a list item, in every layout.
 """
 
 from __future__ import annotations
 
 import re
+
+from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, LEVEL_WORDS
+
+# A spoken language's name, a level phrase ("C1", "fluent", "Muttersprache"), on folded
+# text; and a language code as a languages section writes it ("EN (native)", "ENG C1").
+LANGUAGE_NAME = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(n) for n in sorted(LANGUAGE_BY_NAME, key=len, reverse=True))
+    + r")(?!\w)"
+)
+LANGUAGE_LEVEL = re.compile(
+    r"(?<!\w)(?:[abc][12]|"
+    + "|".join(re.escape(p) for p in sorted(LEVEL_WORDS, key=len, reverse=True))
+    + r")(?!\w)"
+)
+LANGUAGE_CODE = re.compile(r"(?<![\w.])(?P<code>[A-Z]{2,3})(?![\w.@])")
 
 # Bullets and rules the PDF text keeps as lines of their own, or at the start of a line.
 BULLET = re.compile(r"^[\s•·▪◦●○■□►▶✓✔*\-–—]+")
