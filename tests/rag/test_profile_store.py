@@ -78,6 +78,19 @@ def test_profiles_are_reused_by_content_hash_and_made_again_for_older_versions(
     assert (upgraded.profiles_extracted, upgraded.profiles_reused) == (6, 0)
     assert len(store.snapshot().profiles) == 6
 
+    # Profiles of other offline rules (an upgrade changed them): made again with today's.
+    _mark_older_rules(store)
+    relearned = store.build()
+    assert (relearned.embedded_documents, relearned.reused_documents) == (0, 6)
+    assert (relearned.profiles_extracted, relearned.profiles_reused) == (6, 0)
+
+
+def _mark_older_rules(store: IndexStore) -> None:
+    current = store.root / store.current_version()  # type: ignore[operator]
+    manifest = json.loads((current / MANIFEST).read_text())
+    manifest["profiles"]["format"] = "rules-of-an-older-release"
+    (current / MANIFEST).write_text(json.dumps(manifest))
+
 
 def test_a_new_version_is_queried_without_a_restart(data_dir: Path) -> None:
     store = IndexStore(make_settings(data_dir))
@@ -160,3 +173,7 @@ def test_the_llm_extractor_setting_builds_profiles_through_the_model_per_cv_fall
     # a rebuild under the same setting reuses the model's profiles, and re-asks for the fallback
     again = store.build()
     assert (again.profiles_reused, again.profiles_extracted) == (5, 1)
+    # new offline rules do not throw away what the model extracted
+    _mark_older_rules(store)
+    upgraded = store.build()
+    assert (upgraded.profiles_reused, upgraded.profiles_extracted) == (5, 1)

@@ -182,6 +182,16 @@ def test_years_degree_employer_and_certification_filters() -> None:
     assert ids(CandidateQuery(certification="Kubernetes Administrator")) == {"cv-1"}
 
 
+def test_a_certification_asked_by_both_its_names_matches_either() -> None:
+    people = [
+        profile("cv-1", "A", certifications=("Professional Scrum Product Owner I",)),
+        profile("cv-2", "B", certifications=("PSPO I, Scrum.org",)),
+        profile("cv-3", "C", certifications=("Professional Scrum Master I (PSM I)",)),
+    ]
+    asked = CandidateQuery(certification="Professional Scrum Product Owner I (PSPO I)")
+    assert {r.profile.cv_id for r in execute(asked, people).matches} == {"cv-1", "cv-2"}
+
+
 def test_free_text_orders_the_matches_but_never_drops_one() -> None:
     people = [profile(f"cv-{i}", f"P{i}", skills=("Python",)) for i in range(5)]
 

@@ -143,6 +143,8 @@ CASES: list[tuple[str, CandidateQuery]] = [
     ("Who is based in Munich?", q(location="München")),  # the corpus' spelling
     ("¿Qué candidatos viven en Alemania?", q(location="Germany")),
     ("Wer lebt in Italien?", q(location="Italy")),  # a known place outside the corpus
+    ("Wer wohnt im Vereinigten Königreich?", q(location="United Kingdom")),  # dative
+    ("Wer arbeitet in den Niederlanden?", q(location="Netherlands")),
     ("Who lives in Tokyo?", q(location="Tokyo")),  # unknown, after a strong cue
     # --- employers
     ("Who worked at Siemens?", q(employer="Siemens")),
@@ -178,6 +180,24 @@ CASES: list[tuple[str, CandidateQuery]] = [
         q(certification="Certified Kubernetes Administrator", location="Berlin"),
     ),
     ("¿Quién tiene la certificación PMP?", q(certification="PMP")),
+    # a cue word before a name with a capitalised "Certified" in it
+    (
+        "Wer hat die Zertifizierung Microsoft Certified: Azure Data Engineer Associate?",
+        q(certification="Microsoft Certified: Azure Data Engineer Associate"),
+    ),
+    (
+        "Qui possède la certification Microsoft Certified: Power BI Data Analyst Associate ?",
+        q(certification="Microsoft Certified: Power BI Data Analyst Associate"),
+    ),
+    # both names of one certification: the words in them are no skills, no people
+    (
+        "Who holds the Professional Scrum Product Owner I (PSPO I) certification?",
+        q(certification="Professional Scrum Product Owner I (PSPO I)"),
+    ),
+    (
+        "¿Quién posee la certificación Certified Kubernetes Administrator (CKA)?",
+        q(certification="Certified Kubernetes Administrator (CKA)"),
+    ),
     ("Wer ist AWS-zertifiziert?", q(certification="AWS")),
     ("Who is certified in Azure?", q(certification="Azure")),
     ("Who has a Google Cloud certification?", q(certification="Google Cloud")),

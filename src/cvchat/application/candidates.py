@@ -331,16 +331,21 @@ def _employer_test(condition: Condition, employer: str) -> _Test:
     )
 
 
+_ALSO_KNOWN_AS = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[^()]+)\)$")
+
+
 def _certification_test(condition: Condition, wanted: str) -> _Test:
-    pattern = _words_pattern(wanted)
-    acronym = fold(wanted).replace(" ", "")
+    # "Professional Scrum Product Owner I (PSPO I)": a CV may print either name.
+    both = _ALSO_KNOWN_AS.match(wanted.strip())
+    names = [both.group("name"), both.group("short")] if both else [wanted]
+    patterns = [p for p in map(_words_pattern, names) if p is not None]
+    acronyms = [a for a in (fold(n).replace(" ", "") for n in names) if len(a) >= 2]
 
     def certs(f: ProfileFacts) -> list[CertificationFact]:
         return [
             c
             for name, initials, c in f.certifications
-            if (pattern is not None and pattern.match(name))
-            or (len(acronym) >= 2 and acronym == initials)
+            if any(p.match(name) for p in patterns) or initials in acronyms
         ]
 
     return _Test(

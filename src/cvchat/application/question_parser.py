@@ -110,7 +110,7 @@ _STOP = _words(
     "basados basada basadas trabajado trabajo trabaja trabajan trabajaron trabajaba "
     "titulo certificado certificados certificacion certificaciones compara comparar "
     "comparame describe describeme hablame cuentame sobre acerca numero total ellos ellas "
-    "esos esas estos estas entre todos todas algun alguna ahora mismo mismos",
+    "esos esas estos estas entre todos todas algun alguna ahora mismo mismos posee poseen",
     # French
     "qui quel quels quelle quelles lequel laquelle lesquels lesquelles combien est sont ont "
     "ait aient avoir le les l une des du d au aux avec sans par pour et ou ne pas il ils "
@@ -122,7 +122,8 @@ _STOP = _words(
     "travaille travaillent chez anciens ancien ancienne anciennes titulaire titulaires "
     "diplôme diplômes diplômé diplômés certifié certifiés certifiée certifiées compare "
     "comparez comparer décris décrivez parlez sur nombre parmi tous toutes qu j n c "
-    "expérience compétences compétence connaissances maintenant",
+    "expérience compétences compétence connaissances maintenant possède possèdent "
+    "possédant détient détiennent dispose disposent",
     # German
     "wer wen wem wessen welche welcher welches welchen welchem was wie viele wieviele ist "
     "sind hat haben hatte hatten gibt es der die das den dem des ein eine einen einem einer "
@@ -135,7 +136,7 @@ _STOP = _words(
     "arbeitet arbeiten arbeitete tätig ehemalige ehemaliger ehemaligen ehemals abschluss "
     "zertifikat zertifiziert zertifizierung vergleiche vergleichen vergleich beschreibe "
     "beschreiben erzähl erzähle erzählen anzahl insgesamt davon ihnen denen diese dieser "
-    "diesen dieses unter zwischen alle sie er jetzt",
+    "diesen dieses unter zwischen alle sie er jetzt besitzt besitzen verfügt verfügen",
 )
 
 # Words that may sit between a level and its language: "Spanish at least at C1 level",
@@ -902,19 +903,46 @@ def _certification_subject(
     return cue.start, found[1], _cert_value(t, *found)
 
 
+def _named_before(t: _Text, acronym: re.Match[str]) -> tuple[int, int] | None:
+    """The name an acronym in brackets stands for: "Professional Scrum Product Owner I (PSPO
+    I)" — from the name's first word to the closing bracket."""
+    if not t.folded[: acronym.start()].endswith("("):
+        return None
+    close = t.folded.find(")", acronym.end())
+    if close < 0 or close - acronym.end() > 6:
+        return None
+    run: list[_Word] = []
+    for w in reversed(t.words_before(acronym.start() - 1, 8)):
+        anchor = run[0].start if run else acronym.start() - 1
+        if t.folded[w.end : anchor].strip(" ") or not t.is_capitalised(w):
+            break
+        stop = w.text in _STOP and not (_NUMERAL.match(w.text) or _CERT_CUE_WORD.fullmatch(w.text))
+        if stop or _key(w.text) in _LANGUAGES:
+            break
+        run.insert(0, w)
+    if len(run) < 2:
+        return None
+    return run[0].start, close + 1
+
+
 def _cert_spans(t: _Text, skills: Sequence[_Span]) -> list[_Span]:
     rank = _RANK["cert"]
-    spans = [
-        _Span(m.start(), m.end(), "cert", _CERT_ACRONYMS[m.group("acro")], rank)
-        for m in _CERT_ACRONYM_RE.finditer(t.folded)
-    ]
+    spans = []
+    for m in _CERT_ACRONYM_RE.finditer(t.folded):
+        named = _named_before(t, m)
+        if named is not None:  # asked by both names: either one is the certification
+            spans.append(_Span(*named, "cert", t.raw(*named), rank))
+        else:
+            spans.append(_Span(m.start(), m.end(), "cert", _CERT_ACRONYMS[m.group("acro")], rank))
     spans += [
         _Span(m.start(), m.end(), "cert", m.group().upper(), rank)
         for m in _CERT_CODE.finditer(t.folded)
     ]
-    for index, word in enumerate(t.words):
-        if not _CERT_CUE_WORD.fullmatch(word.text):
-            continue
+    cues = [(i, w) for i, w in enumerate(t.words) if _CERT_CUE_WORD.fullmatch(w.text)]
+    # A capitalised "Certified" names its certification ("Microsoft Certified: Azure …")
+    # even after a cue word ("die Zertifizierung Microsoft Certified: …"), so it goes first.
+    cues.sort(key=lambda c: not (c[1].text == "certified" and t.is_capitalised(c[1])))
+    for index, word in cues:
         if any(s.start <= word.start < s.end for s in spans):
             continue
         proper = None
@@ -923,7 +951,9 @@ def _cert_spans(t: _Text, skills: Sequence[_Span]) -> list[_Span]:
         if proper is not None:
             spans.append(_Span(*proper, "cert", _cert_value(t, *proper), rank))
         elif (subject := _certification_subject(t, word, skills)) is not None:
-            spans.append(_Span(subject[0], subject[1], "cert", subject[2], rank))
+            found = _Span(subject[0], subject[1], "cert", subject[2], rank)
+            if not any(found.overlaps(s) for s in spans):
+                spans.append(found)
     return spans
 
 

@@ -1,15 +1,20 @@
 """Which extractor reads CVs into profiles at index time: offline rules, or the model.
 
 The offline extractor always runs (it is what a failed model answer falls back to, per CV).
-``FORMAT`` is part of what a build may reuse: a profile written by an older extractor is
-extracted again, from the CV's text, even when the CV's vectors are reused.
+``FORMAT`` is part of what a build may reuse: a profile written by other offline rules is
+extracted again, from the CV's text, even when the CV's vectors are reused. It is a digest of
+the rules' own source (the offline modules and the vocabularies they read), not a number
+someone must remember to bump: a forgotten bump leaves every existing index answering with
+the old rules, and extracting again costs a few milliseconds per CV.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from cvchat.domain.llm import LlmProvider
@@ -19,7 +24,21 @@ from cvchat.settings import ProfileSettings
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5  # bump when the offline extractor's output changes for the same text
+
+def _rules_digest() -> str:
+    package = Path(__file__).parent
+    domain = package.parents[1] / "domain"
+    files = [
+        *sorted(package.glob("offline*.py")),
+        *(domain / name for name in ("vocabulary.py", "places.py", "profiles.py")),
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+FORMAT = _rules_digest()
 
 
 @dataclass(frozen=True)

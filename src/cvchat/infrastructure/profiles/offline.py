@@ -56,9 +56,16 @@ def extract_profile(
     doc = Document(tuple(pages))
     found = find_name(doc)
     if found is not None:
-        doc.mark_header(found[0])
-    name_line = found[0] if found else None
-    name = Named(value=found[1], evidence=doc.line_evidence(found[0])) if found else None
+        doc.mark_header(found.first)
+    name_line = found.line if found else None
+    name = (
+        Named(
+            value=found.value,
+            evidence=doc.evidence(found.first.page, found.first.start, found.end),
+        )
+        if found
+        else None
+    )
     career = extract_jobs(doc, as_of)
     headline = find_headline(doc, found)
     if headline is None:
@@ -69,7 +76,7 @@ def extract_profile(
         cv_id=cv_id,
         name=name,
         headline=headline,
-        location=find_location(doc, name_line),
+        location=find_location(doc, name_line, found.end if found else -1),
         languages=extract_languages(doc),
         skills=extract_skills(doc, found),
         jobs=career.jobs,

@@ -71,10 +71,40 @@ _MONTH_WORD = re.compile(rf"(?<![a-z])(?:{'|'.join(MONTHS)})(?![a-z])")
 _IN_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _STATE_CODE = re.compile(r"^[A-Z]{2}$")
 # "80331 München", "D-80331 München", "Austin 78704", and British "Leeds LS8 4AZ".
+# Swedish and Greek "118 21 Stockholm", Dutch "1012 AB Amsterdam".
 _POSTCODE = re.compile(
-    r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+(.+)$|^(.+?)\s+\d{4,5}$"
+    r"^(?:[A-Z]{1,2}-)?(?:\d{4}\s?[A-Z]{2}|\d{4,5}|\d{3}\s\d{2})\s+(.+)$|^(.+?)\s+\d{4,5}$"
     r"|^(.+?)\s+[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}$"
 )
+# Labels of contact details that read like a one-word town ("ORCID 0000-0002-…").
+_CONTACT_LABELS = frozenset(
+    [
+        "orcid",
+        "linkedin",
+        "github",
+        "gitlab",
+        "xing",
+        "skype",
+        "twitter",
+        "website",
+        "web",
+        "portfolio",
+        "blog",
+        "mobile",
+        "phone",
+        "tel",
+        "telefon",
+        "telephone",
+        "email",
+        "e-mail",
+        "mail",
+        "fax",
+        "researchgate",
+        "scholar",
+    ]
+)
+# LinkedIn's metro areas: "Greater London Area", "Madrid Metropolitan Area".
+_METRO = re.compile(r"^(?:Greater|Gran|Grand)\s+|\s+(?:Metropolitan\s+)?Area$|\s+Metro$")
 _PLACE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 BASED = re.compile(
     r"(?:\b(?:based|living|located|residing|resident)\s+in|\bcon\s+base\s+en|\bresidente\s+en"
@@ -222,8 +252,14 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     if inside is not None and fold(inside.group(1)) in COUNTRIES:
         segment = f"{segment[: inside.start()]}, {inside.group(1)}{segment[inside.end() :]}"
     segment = _IN_PARENTHESES.sub("", segment)
-    parts = [p.strip() for p in segment.split(",") if p.strip()]
+    parts = [_METRO.sub("", p.strip()) for p in segment.split(",") if p.strip()]
+    # An address names the street and more before its postcode: only what follows counts
+    with_code = [i for i, p in enumerate(parts) if _POSTCODE.match(p)]
+    if with_code and len(parts) > 4:
+        parts = parts[with_code[-1] :]
     if not 1 <= len(parts) <= 4:
+        return None
+    if len(parts) == 1 and fold(parts[0]) in _CONTACT_LABELS:
         return None
     cleaned: list[str] = []
     postcode = False
@@ -259,7 +295,8 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
 def _place_lines(doc: Document) -> list[tuple[Line, str, int]]:
     """Lines of page 1 (and contact sections) that may hold the candidate's place; a line
     ending in a comma is read with the next ("Kreuzberg, Berlin," / "Germany"), a town with
-    a country alone on the next line too ("Berlin-Friedrichshain" / "Deutschland")."""
+    a country alone on the next line too ("Berlin-Friedrichshain" / "Deutschland"), and a
+    line that ends in the first word of a country with the rest ("United" / "Kingdom")."""
     lines = [ln for ln in doc.lines if ln.page == 0 or ln.section in ("contact", HEADER)]
     found = []
     for i, line in enumerate(lines):
@@ -267,19 +304,32 @@ def _place_lines(doc: Document) -> list[tuple[Line, str, int]]:
         following = lines[i + 1] if i + 1 < len(lines) else None
         if following is None or following.page != line.page:
             continue
-        if line.text.endswith(",") or (
+        if _wrapped_country(line.text, following.text):  # "…, EH8 9AB, United" / "Kingdom"
+            found[-1] = (line, f"{line.text} {following.text}", following.end)
+        elif line.text.endswith(",") or (
             following.folded in COUNTRIES and _place_words(line.text) and len(line.text) < 40
         ):
             found.append((line, f"{line.text.rstrip(',')}, {following.text}", following.end))
     return found
 
 
-def find_location(doc: Document, name: Line | None) -> Location | None:
-    """The best place of the contact lines, else a "based in" phrase (module docstring)."""
+def _wrapped_country(line: str, following: str) -> bool:
+    """Whether a line break cut a country's name in two ("United" / "Kingdom")."""
+    if len(following.split()) > 2:
+        return False
+    last = fold(line.rsplit(",", 1)[-1].strip())
+    return bool(last) and fold(f"{last} {following}") in COUNTRIES
+
+
+def find_location(doc: Document, name: Line | None, name_end: int = -1) -> Location | None:
+    """The best place of the contact lines, else a "based in" phrase (module docstring).
+    On the name's line only what follows the name (``name_end``, a page offset) counts."""
     best: tuple[float, Location] | None = None
     for line, text, end in _place_lines(doc):
         if name is not None and line.number == name.number:
-            continue
+            if not line.start <= name_end < line.end:
+                continue
+            text = text[name_end - line.start :]
         contact = is_contact(line.text)
         placed = line.section in ("contact", HEADER) or (
             name is not None and abs(line.number - name.number) <= 4

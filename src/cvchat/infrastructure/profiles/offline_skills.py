@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from cvchat.domain.profiles import SkillFact
 from cvchat.domain.vocabulary import LANGUAGE_BY_NAME, LEVEL_WORDS, SKILL_BY_ALIAS
-from cvchat.infrastructure.profiles.offline_text import Document, Line
+from cvchat.infrastructure.profiles.offline_people import FoundName
+from cvchat.infrastructure.profiles.offline_text import Document
 from cvchat.infrastructure.profiles.offline_words import URL_OR_EMAIL
 
 # Aliases that are also common words: list context only, or the rules below.
@@ -138,14 +139,20 @@ def _masked(folded: str) -> str:
     return URL_OR_EMAIL.sub(lambda m: " " * len(m.group()), folded)
 
 
-# A tool in someone else's hands: sold to customers, used by them, or what a team the
-# candidate managed did ("Sold … the Power BI connectors", "a team of 20 that migrated to
-# Kubernetes"). Only the sentence before the tool counts, and a skills list is never hearsay.
+# A tool that is not the candidate's skill: in someone else's hands (sold to customers, used
+# by them, what a team the candidate managed did, what people the candidate hired work in:
+# "Sold … the Power BI connectors", "a team of 20 that migrated to Kubernetes", "hired 46
+# engineers for Python"), or barely touched ("first steps with SQL"). Only the sentence
+# before the tool counts, and a skills list is never hearsay.
 _HEARSAY = re.compile(
     r"(?<!\w)(?:sold|resold|demoed|pitched|vend[ií]|vendio|vendu|verkauft\w*|sales\s+only"
     r"|customers?(?:'|\s+(?:using|who\s+use|on))|clients?\s+(?:using|utilisant)"
     r"|clientes\s+que\s+usa\w*|kunden,?\s+die"
-    r"|team\b[^.;•]{0,50}?\b(?:that|which|das|die|que|qui)\b)(?!\w)"
+    r"|team\b[^.;•]{0,50}?\b(?:that|which|das|die|que|qui)\b"
+    r"|(?:hired|recruited|recruiting|hiring|sourced|sourcing|placed|contrat[eé]|recrut[eé]\w*"
+    r"|eingestellt|rekrutiert\w*)\b[^.;•]{0,60}?\b(?:for|para|pour|für)"
+    r"|first\s+steps|erste[n]?\s+schritte|primeros\s+pasos|premiers\s+pas"
+    r"|(?:brief|initial|some)\s+exposure)(?!\w)"
 )
 _CLAUSE_START = re.compile(r"[.;!?•]\s|\n\s*\n")
 
@@ -157,10 +164,9 @@ def _hearsay(folded: str, start: int) -> bool:
     return _HEARSAY.search(window[cut:]) is not None
 
 
-def extract_skills(doc: Document, name: tuple[Line, str] | None) -> tuple[SkillFact, ...]:
+def extract_skills(doc: Document, name: FoundName | None) -> tuple[SkillFact, ...]:
     """Canonical skills in order of first mention, the skills section's first. The name is
     skipped: "Ruby Jenkins" is a person."""
-    name_end = (name[0].page, name[0].start + len(name[1])) if name else (-1, -1)
     hits: list[_Hit] = []
     for number, page in enumerate(doc.pages):
         for match in SKILL_TERM.finditer(_masked(page.folded)):
@@ -171,7 +177,7 @@ def extract_skills(doc: Document, name: tuple[Line, str] | None) -> tuple[SkillF
                 continue
             if line.section == "languages" and _SPOKEN.search(line.folded):
                 continue  # "Swift" is no skill in "English (fluent)"
-            if name and line.number == name[0].number and start < name_end[1]:
+            if name and name.first.number <= line.number <= name.line.number and start < name.end:
                 continue
             hits.append(
                 _Hit(

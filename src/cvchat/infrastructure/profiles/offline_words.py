@@ -33,7 +33,12 @@ URL_OR_EMAIL = re.compile(
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+|\b00)\d[\d ()./-]{6,}\d|\b\d{3,4}[ /.-]\d{3}[ /.-]?\d{2,4}\b")
+# International numbers, and national ones that open with a trunk 0 ("0151 2378 4410",
+# "07700 918 442", "030 1234567").
+PHONE = re.compile(
+    r"(?:\+|\b00)\d[\d ()./-]{6,}\d|\b\d{3,4}[ /.-]\d{3}[ /.-]?\d{2,4}\b"
+    r"|\b0\d{2,4}(?:[ /.-]?\d{2,5}){2,4}\b"
+)
 
 # Words that make a line a job title, folded, in en/es/fr/de (jobs outside tech too: a
 # career changer's years in retail or nursing are professional years); German compounds

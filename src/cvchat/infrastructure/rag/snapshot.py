@@ -91,7 +91,10 @@ class IndexSnapshot:
         for row, chunk in enumerate(self.chunks):
             by_cv[chunk.cv_id].append(row)
         vectors = np.load(self.path / VECTORS)
-        profiles = self.profiles if self.profiles_current else {}
+        # The model's profiles stay (extracting them again costs a call per CV); the offline
+        # rules' are made again when the rules changed.
+        current = self.profiles_current
+        profiles = {k: p for k, p in self.profiles.items() if current or p.extractor == "llm"}
         return PreviousVersion(
             self.config, self.documents, dict(by_cv), self.chunks, vectors, profiles
         )
