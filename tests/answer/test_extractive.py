@@ -83,12 +83,15 @@ def test_nothing_retrieved_is_a_no_match_answer() -> None:
     assert compose("Who knows Rust?", []) == "The corpus has no CV that mentions Rust."
 
 
-def test_partial_match_names_the_missing_term() -> None:
+def test_a_partial_match_is_never_called_a_match() -> None:
     assert compose("Who knows Go and Haskell?", NUMBERED) == (
-        "One candidate matches:\n"
+        "No passage found mentions Go and Haskell together; the closest:\n"
         "- Bob Martin (Backend Developer): “Built payment APIs in Go and PostgreSQL for "
-        "Globex.” [3]\n"
+        "Globex.” [3] — no mention of Haskell\n"
         "The corpus has no CV that mentions Haskell."
+    )
+    assert compose("¿Quién sabe Go y Haskell?", NUMBERED).startswith(
+        "Ningún pasaje encontrado menciona Go y Haskell a la vez; los más cercanos:\n"
     )
 
 

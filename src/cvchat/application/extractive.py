@@ -9,7 +9,9 @@ tests can assert on it, and it streams word by word like a model.
 Matching is lexical on purpose: a term matches a word that shares its first six letters
 once case and accents are folded ("migrated" ~ "migration"), and language names match
 across en/es/fr/de ("alemán" ~ "German"). A
-candidate is listed when their passages contain the most terms, and at least half of them.
+candidate is listed when their passages contain the most terms, and at least half of them;
+only candidates whose passages hold every term are said to match, the others are "the
+closest", each with what it lacks.
 """
 
 from __future__ import annotations
@@ -153,6 +155,8 @@ class Phrasing:
     none: str
     conjunction: str
     quote: tuple[str, str]
+    closest: str  # when no candidate's passages hold every term: never "match"
+    lacks: str
 
 
 PHRASING: dict[str, Phrasing] = {
@@ -162,6 +166,8 @@ PHRASING: dict[str, Phrasing] = {
         "The corpus has no CV that mentions {terms}.",
         "and",
         ("“", "”"),
+        "No passage found mentions {terms} together; the closest:",
+        "no mention of {terms}",
     ),
     "es": Phrasing(
         "Un candidato coincide:",
@@ -169,6 +175,8 @@ PHRASING: dict[str, Phrasing] = {
         "El corpus no tiene ningún CV que mencione {terms}.",
         "y",
         ("«", "»"),
+        "Ningún pasaje encontrado menciona {terms} a la vez; los más cercanos:",
+        "sin mención de {terms}",
     ),
     "fr": Phrasing(
         "Un candidat correspond :",
@@ -176,6 +184,8 @@ PHRASING: dict[str, Phrasing] = {
         "Le corpus n'a aucun CV qui mentionne {terms}.",
         "et",
         ("« ", " »"),
+        "Aucun passage trouvé ne mentionne {terms} à la fois ; les plus proches :",
+        "sans mention de {terms}",
     ),
     "de": Phrasing(
         "Ein Kandidat passt:",
@@ -183,6 +193,8 @@ PHRASING: dict[str, Phrasing] = {
         "Der Korpus hat keinen Lebenslauf, der {terms} erwähnt.",
         "und",
         ("„", "“"),
+        "Keine gefundene Passage erwähnt {terms} zusammen; am nächsten:",
+        "ohne Erwähnung von {terms}",
     ),
 }
 
@@ -287,12 +299,22 @@ def compose(question: str, numbered: Sequence[NumberedPassage]) -> str:
     if best < needed:
         return phrasing.none.format(terms=_join(terms, phrasing.conjunction))
     chosen = sorted((c for c in candidates if len(c.covered) == best), key=lambda c: c.rank)
-    header = phrasing.one if len(chosen) == 1 else phrasing.many.format(n=len(chosen))
+    every = best == len(wanted)
+    if not every:  # a partial match is no match: say what each of the closest lacks
+        header = phrasing.closest.format(terms=_join(terms, phrasing.conjunction))
+    elif len(chosen) == 1:
+        header = phrasing.one
+    else:
+        header = phrasing.many.format(n=len(chosen))
     lines = [header]
     for c in chosen:
         who = f"{c.name} ({c.headline})" if c.headline else c.name
         quotes = "; ".join(_quote(q, wanted, phrasing.quote) for q in c.quotes)
-        lines.append(f"- {who}: {quotes}" if quotes else f"- {who}")
+        line = f"- {who}: {quotes}" if quotes else f"- {who}"
+        missing = [by_stem[s] for s in by_stem if s not in c.covered]
+        if missing:
+            line += f" — {phrasing.lacks.format(terms=_join(missing, phrasing.conjunction))}"
+        lines.append(line)
     found = frozenset().union(*(c.covered for c in candidates))
     absent = [by_stem[s] for s in by_stem if s not in found]
     if absent:
