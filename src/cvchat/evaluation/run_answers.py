@@ -40,7 +40,7 @@ from cvchat.infrastructure.rag.store import IndexStore
 from cvchat.settings import Settings
 
 CORPORA = Path(__file__).resolve().parents[3] / "tests" / "corpora"
-LABELLED = ("independent", "heldout", "blind", "wild")
+LABELLED = ("independent", "heldout", "blind", "wild", "fresh")
 EXACT_TOOL = "profiles.query"
 
 
