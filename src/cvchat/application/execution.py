@@ -1,11 +1,11 @@
 """Executing one run: the pipeline's output turned into the run's event log.
 
 Guarantees:
-- One writer per run: the executor that claimed it. Every write reserves its seqs with a
-  conditional update of the run row (``status = running`` and ``owner`` = this claim), so
-  seqs are 1, 2, 3 … without gaps, and once a cancel (or the sweeper) has ended or
-  requeued the run nothing more is written by this executor.
-- Tokens are batched: a transaction per ``batch_size`` tokens or ``batch_s`` seconds,
+- One writer per run: the executor that claimed it. Every write goes through the run-log
+  port, conditioned on this claim (``run.owner``), so seqs are 1, 2, 3 … without gaps,
+  and once a cancel (or the sweeper) has ended or requeued the run nothing more is
+  written by this executor.
+- Tokens are batched: one append per ``batch_size`` tokens or ``batch_s`` seconds,
   whichever comes first. The last tokens, ``final``, the assistant message and
   ``state(done)`` are one transaction, and ``final.text`` is the concatenation of the tokens.
 - Cancellation: the executor subscribes to the run's notifications; a ``canceled`` note
@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cvchat.domain.errors import DomainError
-from cvchat.domain.events import NewEvent, RunEvent, RunNote
-from cvchat.domain.model import Message, Role, Run, RunStatus, conversation_order
+from cvchat.domain.events import NewEvent, RunNote
+from cvchat.domain.model import Message, Run, RunStatus, conversation_order
 from cvchat.domain.ports import (
     AnswerPipeline,
     AnswerRequest,
     Notifier,
+    RunLog,
     UnitOfWorkFactory,
 )
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
@@ -57,30 +58,16 @@ class OverBudget(DomainError):
         super().__init__(f"the answer exceeded its budget of {budget} tokens")
 
 
-async def append_in_transaction(
-    uow_factory: UnitOfWorkFactory, run_id: str, owner: str | None, events: Sequence[NewEvent]
-) -> list[RunEvent] | None:
-    """``UnitOfWorkFactory.append_running`` for a store without a one-statement form: the
-    run row's seqs and the events in one write transaction."""
-    async with uow_factory() as uow:
-        last = await uow.runs.allocate(run_id, len(events), expect=RunStatus.RUNNING, owner=owner)
-        if last is None:
-            return None
-        stored = await uow.events.append(run_id, last - len(events) + 1, events)
-        await uow.commit()
-    return stored
+class _RunWriter:
+    """One claimed run's writes through the run-log port, each announced once committed."""
 
-
-class RunLog:
-    """The single writer of one running run's events."""
-
-    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: Notifier, run: Run) -> None:
-        self._uow_factory = uow_factory
+    def __init__(self, log: RunLog, notifier: Notifier, run: Run) -> None:
+        self._log = log
         self._notifier = notifier
         self._run = run
 
     async def append(self, events: Sequence[NewEvent]) -> None:
-        stored = await self._uow_factory.append_running(self._run.run_id, self._run.owner, events)
+        stored = await self._log.append(self._run, events)
         if stored is None:
             raise RunStopped
         await self._notifier.publish(
@@ -89,45 +76,22 @@ class RunLog:
                 stored[-1].seq,
                 RunStatus.RUNNING,
                 tuple(stored),
-                announced=self._uow_factory.announces_appends,
+                announced=self._log.announces_appends,
             )
         )
 
-    async def finish(
+    async def end(
         self,
-        events: Sequence[NewEvent],
         status: RunStatus,
+        events: Sequence[NewEvent],
         answer: str | None = None,
         sources: list[dict[str, Any]] | None = None,
-        error: str | None = None,
     ) -> None:
-        """Write ``events`` + ``state(status)`` + the assistant message in one transaction."""
-        events = [*events, NewEvent.state(status)]
-        async with self._uow_factory() as uow:
-            last = await uow.runs.allocate(
-                self._run.run_id,
-                len(events),
-                expect=RunStatus.RUNNING,
-                to=status,
-                error=error,
-                owner=self._run.owner,
-            )
-            if last is None:
-                raise RunStopped
-            stored = await uow.events.append(self._run.run_id, last - len(events) + 1, events)
-            if answer is None:
-                answer = await uow.events.token_text(self._run.run_id)
-            await uow.messages.add(
-                Message(
-                    self._run.thread_id,
-                    Role.ASSISTANT,
-                    answer,
-                    run_id=self._run.run_id,
-                    sources=sources,
-                )
-            )
-            await uow.commit()
-        await self._notifier.publish(RunNote(self._run.run_id, last, status, tuple(stored)))
+        """``events`` + ``state(status)`` + the assistant message, as one write."""
+        note = await self._log.end(self._run, status, events, answer, sources)
+        if note is None:
+            raise RunStopped
+        await self._notifier.publish(note)
 
 
 _END = object()
@@ -246,14 +210,14 @@ class RunExecution:
         return AnswerRequest(run.run_id, run.thread_id, question, tuple(history))
 
     async def _work(self, run: Run) -> None:
-        log_ = RunLog(self._uow_factory, self._notifier, run)
+        writer = _RunWriter(self._uow_factory.log, self._notifier, run)
         try:
             request = await self._request(run)
             call = await self._pipeline.plan(request)
-            await log_.append([NewEvent.tool_start(call.tool, call.input)])
+            await writer.append([NewEvent.tool_start(call.tool, call.input)])
             retrieved = await self._pipeline.retrieve(request, call)
-            await log_.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
-            await self._stream(log_, request, retrieved)
+            await writer.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
+            await self._stream(writer, request, retrieved)
         except (RunStopped, asyncio.CancelledError):
             raise
         except Exception as exc:
@@ -261,9 +225,9 @@ class RunExecution:
                 log.exception("run %s failed", run.run_id)
             with contextlib.suppress(RunStopped):
                 message = user_message(exc)
-                await log_.finish([NewEvent.error(message)], RunStatus.ERROR, error=message)
+                await writer.end(RunStatus.ERROR, [NewEvent.error(message)])
 
-    async def _stream(self, log_: RunLog, request: AnswerRequest, retrieved: Any) -> str:
+    async def _stream(self, writer: _RunWriter, request: AnswerRequest, retrieved: Any) -> str:
         queue: asyncio.Queue[object] = asyncio.Queue(maxsize=4 * self._settings.batch_size)
         pump = asyncio.create_task(_pump(self._pipeline.generate(request, retrieved), queue))
         loop = asyncio.get_running_loop()
@@ -280,7 +244,7 @@ class RunExecution:
                         break
                     if isinstance(item, _Failed):
                         if batch:
-                            await log_.append([NewEvent.token(t) for t in batch])
+                            await writer.append([NewEvent.token(t) for t in batch])
                         raise item.exc
                     assert isinstance(item, str)
                     batch.append(item)
@@ -298,21 +262,21 @@ class RunExecution:
                     # Keep exactly the budget; the finally below stops the generator.
                     kept = batch[: budget - len(text)]
                     if kept:
-                        await log_.append([NewEvent.token(t) for t in kept])
+                        await writer.append([NewEvent.token(t) for t in kept])
                     raise OverBudget(budget)
                 text.extend(batch)
                 tokens = [NewEvent.token(t) for t in batch]
                 if ended:
                     answer = "".join(text)
                     sources = self._pipeline.cite(retrieved, answer)
-                    await log_.finish(
-                        [*tokens, NewEvent.final(answer, sources, **retrieved.final)],
+                    await writer.end(
                         RunStatus.DONE,
+                        [*tokens, NewEvent.final(answer, sources, **retrieved.final)],
                         answer=answer,
                         sources=sources,
                     )
                     return answer
-                await log_.append(tokens)
+                await writer.append(tokens)
         finally:
             pump.cancel()
             with contextlib.suppress(BaseException):

@@ -52,9 +52,20 @@ RECOVERY_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 }
 
 
-def allowed_sources(target: RunStatus) -> frozenset[RunStatus]:
-    """The statuses from which ``target`` may be reached."""
-    return frozenset(s for s, targets in TRANSITIONS.items() if target in targets)
+def allowed_sources(
+    target: RunStatus, table: dict[RunStatus, frozenset[RunStatus]] = TRANSITIONS
+) -> frozenset[RunStatus]:
+    """The statuses from which ``target`` may be reached (by ``table``'s moves).
+
+    The run log's SQL takes its status conditions from here, so the database and
+    ``Run.transition`` can never disagree about a move.
+    """
+    return frozenset(s for s, targets in table.items() if target in targets)
+
+
+# A run's log grows only while the run can still complete: its executor appends tokens to
+# a run that may yet end ``done``, and nothing after any other status.
+APPENDABLE = allowed_sources(RunStatus.DONE)
 
 
 class MultitaskStrategy(enum.StrEnum):

@@ -104,7 +104,7 @@ class InProcessExecutor:
 
     async def _heartbeat(self) -> None:
         async with self._uow_factory() as uow:
-            await uow.runs.heartbeat(self.owner, utcnow())
+            await uow.runs.heartbeat([self.owner], utcnow())
             await uow.commit()
 
     async def _every(self, period: float, action: Callable[[], Awaitable[None]]) -> None:

@@ -237,9 +237,7 @@ class QueueWorker:
                 continue
             try:
                 async with self._uow_factory() as uow:
-                    now = utcnow()
-                    for owner in list(self._owners):
-                        await uow.runs.heartbeat(owner, now)
+                    await uow.runs.heartbeat(list(self._owners), utcnow())
                     await uow.commit()
             except Exception as exc:
                 log.warning("run heartbeat failed: %s", exc)
