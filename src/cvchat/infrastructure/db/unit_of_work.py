@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cvchat.domain.ports import RunLog
 from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.repositories import (
@@ -54,7 +55,7 @@ class SqlUnitOfWorkFactory:
     def __init__(self, db: Database, announce: Channel | None = None) -> None:
         """``announce``: the PostgreSQL notifier's channel, for appends to notify on."""
         self.db = db
-        self.log = SqlRunLog(db, announce)
+        self.log: RunLog = SqlRunLog(db, announce)
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, read_only=read_only)

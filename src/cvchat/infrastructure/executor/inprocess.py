@@ -40,7 +40,10 @@ class InProcessExecutor:
         *,
         lease_s: float = 15.0,
         owner: str | None = None,
+        expire_all_running: bool = False,
     ) -> None:
+        """``expire_all_running`` is for a single-process database (embedded SQLite): any
+        run still ``running`` when this executor starts belongs to a process that is gone."""
         self._uow_factory = uow_factory
         self._notifier = notifier
         self._execute = execute
@@ -50,6 +53,7 @@ class InProcessExecutor:
         self._again: set[str] = set()
         self._background: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._expire_all_running = expire_all_running
 
     async def submit(self, thread_id: str) -> None:
         if self._stopping:
@@ -81,13 +85,9 @@ class InProcessExecutor:
         finally:
             self._drains.pop(thread_id, None)
 
-    async def start(self, *, expire_all_running: bool = False) -> None:
-        """Recover what a previous process left, then keep heartbeat and sweeper going.
-
-        ``expire_all_running`` is for a single-process database (embedded SQLite): any
-        run still ``running`` at start belongs to a process that is gone.
-        """
-        if expire_all_running:
+    async def start(self) -> None:
+        """Recover what a previous process left, then keep heartbeat and sweeper going."""
+        if self._expire_all_running:
             await expire_stale_runs(self._uow_factory, self._notifier, utcnow())
         await self.sweep()
         self._background = [

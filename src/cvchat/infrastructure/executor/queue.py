@@ -98,7 +98,7 @@ class QueueExecutor:
             await self.app.open_async()
             self._opened = True
 
-    async def start(self, *, expire_all_running: bool = False) -> None:
+    async def start(self) -> None:
         await self.open()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="queue-sweeper")
 
