@@ -10,7 +10,11 @@ Guarantees:
   ``state(done)`` are one transaction, and ``final.text`` is the concatenation of the tokens.
 - Cancellation: the executor subscribes to the run's notifications; a ``canceled`` note
   (from any process) cancels the pipeline task at once, closing the model's stream.
-- Any other failure ends the run ``error`` with a message fit for the user.
+- Any other failure ends the run ``error`` with a message fit for the user. An ending the
+  database refuses is retried a few times with backoff (safe: a retry after a commit whose
+  answer was lost finds the run ended and writes nothing); appends are not retried (a lost
+  answer would duplicate tokens) and end the run ``error``. What still fails is logged and
+  left to the executor, which hands the run back, and then to the sweeper.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from tenacity import AsyncRetrying, before_sleep_log, stop_after_attempt, wait_exponential
 
 from cvchat.domain.errors import DomainError
 from cvchat.domain.events import NewEvent, RunNote
@@ -49,6 +55,8 @@ class ExecutionSettings:
     batch_s: float = 0.020
     batch_size: int = 64
     token_budget: int = 0  # token events a run may write; 0: unlimited
+    end_attempts: int = 4  # tries of a run's ending (backoff end_backoff_s, doubled each time)
+    end_backoff_s: float = 0.1
 
 
 class OverBudget(DomainError):
@@ -61,10 +69,13 @@ class OverBudget(DomainError):
 class _RunWriter:
     """One claimed run's writes through the run-log port, each announced once committed."""
 
-    def __init__(self, log: RunLog, notifier: Notifier, run: Run) -> None:
+    def __init__(
+        self, log: RunLog, notifier: Notifier, run: Run, settings: ExecutionSettings
+    ) -> None:
         self._log = log
         self._notifier = notifier
         self._run = run
+        self._settings = settings
 
     async def append(self, events: Sequence[NewEvent]) -> None:
         stored = await self._log.append(self._run, events)
@@ -88,7 +99,15 @@ class _RunWriter:
         sources: list[dict[str, Any]] | None = None,
     ) -> None:
         """``events`` + ``state(status)`` + the assistant message, as one write."""
-        note = await self._log.end(self._run, status, events, answer, sources)
+        note: RunNote | None = None
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(self._settings.end_attempts),
+            wait=wait_exponential(multiplier=self._settings.end_backoff_s, max=2.0),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        ):
+            with attempt:
+                note = await self._log.end(self._run, status, events, answer, sources)
         if note is None:
             raise RunStopped
         await self._notifier.publish(note)
@@ -178,7 +197,11 @@ class RunExecution:
             finally:
                 for task in (work, watch):
                     task.cancel()
-                await asyncio.gather(work, watch, return_exceptions=True)
+                outcomes = await asyncio.gather(work, watch, return_exceptions=True)
+            for part, outcome in zip(("work", "watch"), outcomes, strict=True):
+                if isinstance(outcome, Exception) and not isinstance(outcome, RunStopped):
+                    # The run may still be running: the executor hands it back.
+                    log.error("run %s: its %s failed", run.run_id, part, exc_info=outcome)
 
     async def _watch(self, run: Run, subscription: Any) -> None:
         """Return as soon as the run stops being ``running`` (cancel, sweeper)."""
@@ -187,8 +210,14 @@ class RunExecution:
             if note is not None and note.status is not RunStatus.RUNNING:
                 return
             if note is None or note.is_resync:
-                async with self._uow_factory(read_only=True) as uow:
-                    current = await uow.runs.get(run.run_id)
+                try:
+                    async with self._uow_factory(read_only=True) as uow:
+                        current = await uow.runs.get(run.run_id)
+                except Exception as exc:
+                    # Unknown is not stopped: the run goes on, and its own writes would
+                    # find it ended; the next note or resync looks again.
+                    log.warning("run %s: could not re-read its status: %s", run.run_id, exc)
+                    continue
                 if (
                     current is None
                     or current.status is not RunStatus.RUNNING
@@ -210,7 +239,7 @@ class RunExecution:
         return AnswerRequest(run.run_id, run.thread_id, question, tuple(history))
 
     async def _work(self, run: Run) -> None:
-        writer = _RunWriter(self._uow_factory.log, self._notifier, run)
+        writer = _RunWriter(self._uow_factory.log, self._notifier, run, self._settings)
         try:
             request = await self._request(run)
             call = await self._pipeline.plan(request)
