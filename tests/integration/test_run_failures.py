@@ -12,6 +12,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -20,17 +21,18 @@ from sqlalchemy import event
 
 from cvchat.application.execution import ExecutionSettings, RunExecution
 from cvchat.application.messages import post_message
-from cvchat.application.recovery import WORKER_LOST
+from cvchat.application.recovery import WORKER_LOST, recover_stale_runs
 from cvchat.application.streaming import run_progress
 from cvchat.application.threads import create_thread
 from cvchat.application.users import create_user
 from cvchat.domain.events import EventType, RunEvent
-from cvchat.domain.model import Run, RunStatus
+from cvchat.domain.model import Run, RunStatus, utcnow
 from cvchat.infrastructure.db.engine import Database, create_database
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
 from cvchat.infrastructure.executor.claims import SHUTDOWN
 from cvchat.infrastructure.executor.inprocess import InProcessExecutor
 from cvchat.infrastructure.notify.local import InProcessNotifier
+from tests.unit.fakes import RecordingExecutor
 from tests.unit.test_execution import ScriptedPipeline
 
 LEASE_S = 1.0
@@ -264,3 +266,65 @@ async def test_owner_ids_fit_the_column_whatever_the_host_name(
     assert_complete(events, RunStatus.DONE)
     assert run.owner is not None and len(run.owner) <= 64
     assert run.owner.startswith("node-aaaa")  # still tells where it ran
+
+
+async def test_a_requeued_run_continues_its_log_without_repeating_steps(
+    own_db_url: str,
+) -> None:
+    """A worker lost after ``tool_start``: the retry writes what the log lacks, from seq 2."""
+
+    class SlowRetrieve(ScriptedPipeline):
+        async def retrieve(self, request: Any, call: Any = None) -> Any:
+            await asyncio.sleep(3600)  # the worker is lost while retrieving
+
+    db = create_database(own_db_url)
+    uow = SqlUnitOfWorkFactory(db)
+    notifier = InProcessNotifier()
+    try:
+        user = await create_user(uow, "Ana")
+        thread = await create_thread(uow, user.user_id)
+
+        posted = await post_message(uow, notifier, RecordingExecutor(), thread.thread_id, "who?")
+        async with uow() as u:
+            first = await u.runs.claim_next(thread.thread_id, "lost-worker#1")
+            await u.commit()
+        assert first is not None
+        lost = asyncio.create_task(
+            RunExecution(uow, notifier, SlowRetrieve(["x"]), ExecutionSettings())(first)
+        )
+        while not await _events(uow, first.run_id):  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        lost.cancel()  # the worker is gone: nothing more is written by it
+        with pytest.raises(asyncio.CancelledError):
+            await lost
+        executor = RecordingExecutor()
+        recovered = await recover_stale_runs(
+            uow,
+            notifier,
+            utcnow() + timedelta(seconds=1),
+            max_attempts=3,
+            resubmit=executor.submit,
+        )
+        assert [r.run_id for r in recovered.requeued] == [first.run_id]
+        assert executor.submitted == [thread.thread_id]
+        async with uow() as u:
+            again = await u.runs.claim_next(thread.thread_id, "rescuer#1")
+            await u.commit()
+        assert again is not None and again.attempts == 2
+        await RunExecution(uow, notifier, ScriptedPipeline(["Ada"]), ExecutionSettings())(again)
+        events = await _events(uow, posted.run.run_id)
+        assert [e.type for e in events] == [
+            EventType.TOOL_START,
+            EventType.TOOL_END,
+            EventType.TOKEN,
+            EventType.FINAL,
+            EventType.STATE,
+        ]
+        assert_complete(events, RunStatus.DONE)
+    finally:
+        await db.dispose()
+
+
+async def _events(uow: SqlUnitOfWorkFactory, run_id: str) -> list[RunEvent]:
+    async with uow(read_only=True) as u:
+        return await u.events.read_after(run_id, 0)

@@ -30,7 +30,7 @@ from typing import Any
 from tenacity import AsyncRetrying, before_sleep_log, stop_after_attempt, wait_exponential
 
 from cvchat.domain.errors import DomainError
-from cvchat.domain.events import NewEvent, RunNote
+from cvchat.domain.events import EventType, NewEvent, RunNote
 from cvchat.domain.model import Message, Run, RunStatus, conversation_order
 from cvchat.domain.ports import (
     AnswerPipeline,
@@ -238,14 +238,30 @@ class RunExecution:
         # The pipeline keeps the last N turns it was configured for (0 = none).
         return AnswerRequest(run.run_id, run.thread_id, question, tuple(history))
 
+    async def _logged_steps(self, run: Run) -> set[EventType]:
+        """The steps an earlier attempt of a requeued run wrote: the retry continues its log.
+
+        Plan and retrieval run again (their results are not stored), but a step the log
+        holds is not written twice: clients may have shown it, and it describes the same
+        question. A requeue happens only before the first token, so this is at most
+        ``tool_start`` and ``tool_end``; a first attempt (nothing logged) reads nothing.
+        """
+        if run.last_seq == 0:
+            return set()
+        async with self._uow_factory(read_only=True) as uow:
+            return {e.type for e in await uow.events.read_after(run.run_id, 0)}
+
     async def _work(self, run: Run) -> None:
         writer = _RunWriter(self._uow_factory.log, self._notifier, run, self._settings)
         try:
             request = await self._request(run)
+            logged = await self._logged_steps(run)
             call = await self._pipeline.plan(request)
-            await writer.append([NewEvent.tool_start(call.tool, call.input)])
+            if EventType.TOOL_START not in logged:
+                await writer.append([NewEvent.tool_start(call.tool, call.input)])
             retrieved = await self._pipeline.retrieve(request, call)
-            await writer.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
+            if EventType.TOOL_END not in logged:
+                await writer.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
             await self._stream(writer, request, retrieved)
         except (RunStopped, asyncio.CancelledError):
             raise

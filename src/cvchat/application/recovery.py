@@ -4,9 +4,17 @@ A running run's owner sends heartbeats. A run whose owner has been silent for lo
 the lease is recovered:
 
 - if it has written no token yet and was started fewer than ``max_attempts`` times, it
-  goes back to ``queued`` (the one recovery-only transition, ``Run.requeue``) and its
+  goes back to ``queued`` (the one recovery-only transition, ``RunLog.requeue``) and its
   thread is handed to the executor again: the user waits a little, nothing is lost;
 - otherwise it ends ``error`` with its partial log kept, and its streams close.
+
+A requeued run keeps its log, and the retry continues it: it plans and retrieves again
+but writes only the steps the log lacks (``RunExecution._logged_steps``), so the log stays
+``tool_start tool_end token* final state``, gap-free, with each step once. The other
+designs lose more: requeueing only before any event would requeue almost nothing
+(``tool_start`` is written as a run starts, so a worker lost while retrieving would end the
+run ``error``), and restarting the log would show clients a step twice or take back seqs
+they have read. Tokens are never continued: the retry's model would not repeat them.
 
 Why this is safe in every process at once: each recovery is ONE conditional UPDATE of
 the run row that re-checks ``status = running`` and the stale heartbeat (and, for a
