@@ -34,8 +34,9 @@ class RunStatus(enum.StrEnum):
 TERMINAL_STATUSES = frozenset({RunStatus.DONE, RunStatus.ERROR, RunStatus.CANCELED})
 ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
 
-# The only legal moves. Repositories enforce the same table with conditional updates
-# (``UPDATE ... WHERE status IN (sources)``) so that concurrent writers cannot both win.
+# The only legal moves. The run log's SQL takes its conditions from this table
+# (``UPDATE ... WHERE status IN (allowed_sources(target))``), so the database enforces
+# exactly these moves and of concurrent writers only one can win.
 TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELED, RunStatus.ERROR}),
     RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.ERROR, RunStatus.CANCELED}),
@@ -46,7 +47,7 @@ TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 
 
 # The one move outside that table: a run whose executor was lost before it wrote a token
-# goes back to the queue (``Run.requeue``), used only by the recovery of lost workers.
+# goes back to the queue (``Run.requeue``, ``RunLog.requeue``), only to recover lost workers.
 RECOVERY_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.RUNNING: frozenset({RunStatus.QUEUED}),
 }
