@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from cvchat.application.execution import ExecutionSettings, RunExecution
 from cvchat.application.streaming import LogFeed, run_progress
 from cvchat.domain.access import Authenticator
 from cvchat.domain.errors import DomainError
-from cvchat.domain.ports import AnswerPipeline
+from cvchat.domain.ports import AnswerPipeline, Executor, Notifier
 from cvchat.infrastructure.auth import LocalAuthenticator, TokenAuthenticator
 from cvchat.infrastructure.db.engine import Database, asyncpg_dsn, create_database
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
@@ -22,16 +22,16 @@ from cvchat.infrastructure.notify.postgres import Channel, PostgresNotifier
 from cvchat.infrastructure.observability.metrics import PrometheusTelemetry
 from cvchat.infrastructure.observability.run_stats import read_run_stats
 from cvchat.settings import Settings
-from cvchat.web.sse import encode_event
 
 if TYPE_CHECKING:
-    from cvchat.infrastructure.executor.queue import QueueExecutor
+    from cvchat.infrastructure.profiles.corpus import IndexProfiles
+    from cvchat.infrastructure.rag.store import IndexStore
 
 log = logging.getLogger(__name__)
 
 
 def build_pipeline(
-    settings: Settings, index_store: Any | None, telemetry: PrometheusTelemetry | None = None
+    settings: Settings, index_store: IndexStore | None, telemetry: PrometheusTelemetry | None = None
 ) -> AnswerPipeline:
     if settings.pipeline == "echo":
         from cvchat.infrastructure.pipelines.echo import EchoPipeline
@@ -41,10 +41,11 @@ def build_pipeline(
         )
     from cvchat.infrastructure.pipelines.rag import build_rag_pipeline
 
+    assert index_store is not None, "build_index_store gives the rag pipeline its index"
     return build_rag_pipeline(settings, index_store, telemetry)
 
 
-def build_index_store(settings: Settings) -> Any | None:
+def build_index_store(settings: Settings) -> IndexStore | None:
     """The live, hot-reloading index (``None`` when retrieval is not needed)."""
     if settings.pipeline == "echo" and not settings.index_dir.exists():
         return None
@@ -66,9 +67,9 @@ def build_executor(
     settings: Settings,
     db: Database,
     uow_factory: SqlUnitOfWorkFactory,
-    notifier: InProcessNotifier | PostgresNotifier,
+    notifier: Notifier,
     execution: RunExecution,
-) -> InProcessExecutor | QueueExecutor:
+) -> Executor:
     """``inprocess`` (embedded default) or ``queue`` (PostgreSQL job queue + workers)."""
     if settings.executor == "queue":
         from cvchat.infrastructure.executor.queue import (
@@ -87,22 +88,40 @@ def build_executor(
             lease_s=settings.run_lease_s,
             max_attempts=settings.worker.max_attempts,
         )
-    return InProcessExecutor(uow_factory, notifier, execution, lease_s=settings.run_lease_s)
+    # One process on an embedded SQLite file: whatever is still running at start is lost.
+    return InProcessExecutor(
+        uow_factory,
+        notifier,
+        execution,
+        lease_s=settings.run_lease_s,
+        expire_all_running=db.is_sqlite,
+    )
 
 
 @dataclass
 class Container:
+    """Every long-lived component of a process; the web app and the worker read them here."""
+
     settings: Settings
     db: Database
     uow_factory: SqlUnitOfWorkFactory
-    notifier: InProcessNotifier | PostgresNotifier
-    executor: InProcessExecutor | QueueExecutor
+    notifier: Notifier
+    executor: Executor
     feed: LogFeed
     pipeline: AnswerPipeline
-    index_store: Any | None = None
+    index_store: IndexStore | None = None  # the live, hot-reloading index
     authenticator: Authenticator = field(default_factory=LocalAuthenticator)
     telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
     execution: RunExecution | None = None  # what `cvchat worker` runs its jobs with
+
+    @cached_property
+    def profiles(self) -> IndexProfiles | None:
+        """The profiles of the index version in service (``None`` without an index)."""
+        if self.index_store is None:
+            return None
+        from cvchat.infrastructure.profiles.corpus import IndexProfiles
+
+        return IndexProfiles(self.index_store)
 
     async def start(self) -> None:
         self.telemetry.watch_runs(partial(read_run_stats, self.db), asyncio.get_running_loop())
@@ -110,7 +129,7 @@ class Container:
             # Load the model and the index now, not during the first question.
             await asyncio.to_thread(self.index_store.warm_up)
         await self.notifier.start()
-        await self.executor.start(expire_all_running=self.db.is_sqlite)
+        await self.executor.start()
 
     async def stop(self) -> None:
         await self.executor.stop()
@@ -123,7 +142,7 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
     channel = None if db.is_sqlite else Channel()  # token appends notify on it themselves
     uow_factory = SqlUnitOfWorkFactory(db, announce=channel)
     probe = partial(run_progress, uow_factory)
-    notifier: InProcessNotifier | PostgresNotifier = (
+    notifier: Notifier = (
         InProcessNotifier(probe, settings.stream_recheck_s)
         if channel is None
         else PostgresNotifier(
@@ -148,7 +167,7 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
         telemetry,
     )
     executor = build_executor(settings, db, uow_factory, notifier, execution)
-    feed = LogFeed(uow_factory, notifier, encode_event, telemetry)
+    feed = LogFeed(uow_factory, notifier, telemetry)
     container = Container(
         settings, db, uow_factory, notifier, executor, feed, pipeline, index_store
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -18,7 +19,7 @@ from cvchat.infrastructure.db.engine import asyncpg_dsn, create_database
 from cvchat.infrastructure.db.migrate import upgrade
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
 from cvchat.infrastructure.notify.postgres import Channel, PostgresNotifier
-from tests.integration.test_log_append import running_run
+from tests.integration.test_run_log import running_run
 
 QUIET_S = 0.5  # long enough for a NOTIFY on loopback to have arrived
 
@@ -52,12 +53,10 @@ async def test_an_append_tells_the_other_process_once_and_not_its_own(
     processes: tuple[Process, Process],
 ) -> None:
     a, b = processes
-    assert a.store.announces_appends and a.channel.origin != b.channel.origin
+    assert a.store.log.announces_appends and a.channel.origin != b.channel.origin
     run = await running_run(a.store, "owner-n")
     async with a.notifier.subscribe(run.run_id) as here, b.notifier.subscribe(run.run_id) as there:
-        stored = await a.store.append_running(
-            run.run_id, "owner-n", [NewEvent.token("Ada"), NewEvent.token(" knows")]
-        )
+        stored = await a.store.log.append(run, [NewEvent.token("Ada"), NewEvent.token(" knows")])
         assert stored is not None
         note = await there.wait(timeout=5)
         assert note == RunNote(run.run_id, 2, RunStatus.RUNNING)
@@ -77,9 +76,8 @@ async def test_nothing_written_nothing_announced(processes: tuple[Process, Proce
     a, b = processes
     run = await running_run(a.store, "owner-m")
     async with b.notifier.subscribe(run.run_id) as there:
-        assert (
-            await a.store.append_running(run.run_id, "not-the-owner", [NewEvent.token("x")]) is None
-        )
+        stranger = replace(run, owner="not-the-owner")
+        assert await a.store.log.append(stranger, [NewEvent.token("x")]) is None
         assert await there.wait(timeout=QUIET_S) is None
 
 

@@ -48,13 +48,13 @@ async def claimed(uow: SqlUnitOfWorkFactory, owner: str = "w1#1", *, tokens: int
     await post_message(uow, InProcessNotifier(), Submitted(), thread.thread_id, "hello")
     async with uow() as u:
         run = await u.runs.claim_next(thread.thread_id, owner)
-        assert run is not None
-        events = [NewEvent.tool_start("rag.search", {})]
-        events += [NewEvent.token(f"t{i}") for i in range(tokens)]
-        last = await u.runs.allocate(run.run_id, len(events), expect=RunStatus.RUNNING)
-        assert last is not None
-        await u.events.append(run.run_id, 1, events)
-        await u.runs.heartbeat(owner, utcnow() - timedelta(seconds=60))
+        await u.commit()
+    assert run is not None
+    events = [NewEvent.tool_start("rag.search", {})]
+    events += [NewEvent.token(f"t{i}") for i in range(tokens)]
+    assert await uow.log.append(run, events) is not None
+    async with uow() as u:
+        await u.runs.heartbeat([owner], utcnow() - timedelta(seconds=60))
         await u.commit()
     return run
 
@@ -90,8 +90,7 @@ async def test_concurrent_sweepers_requeue_a_tokenless_run_exactly_once(
     assert events == ["tool_start"]  # nothing written: the next attempt continues the log
     assert submitted.threads == [run.thread_id]
     # The lost owner, alive after all, can no longer write.
-    async with uow() as u:
-        assert await u.runs.allocate(run.run_id, 1, expect=RunStatus.RUNNING, owner="w1#1") is None
+    assert await uow.log.append(run, [NewEvent.token("late")]) is None
     # The next claim is attempt 2 under a new owner.
     async with uow() as u:
         again = await u.runs.claim_next(run.thread_id, "w2#1")
@@ -120,7 +119,7 @@ async def test_a_run_lost_on_every_attempt_ends_error_after_max_attempts(
         async with uow() as u:
             again = await u.runs.claim_next(run.thread_id, f"w{attempt}#1")
             assert again is not None and again.attempts == attempt
-            await u.runs.heartbeat(f"w{attempt}#1", utcnow() - timedelta(seconds=60))
+            await u.runs.heartbeat([f"w{attempt}#1"], utcnow() - timedelta(seconds=60))
             await u.commit()
     result = await sweep(uow, Submitted())  # max_attempts=3: no fourth start
     assert result.ended == [run.run_id] and not result.requeued
@@ -131,7 +130,7 @@ async def test_a_run_lost_on_every_attempt_ends_error_after_max_attempts(
 async def test_a_live_owner_keeps_its_run(uow: SqlUnitOfWorkFactory) -> None:
     run = await claimed(uow)
     async with uow() as u:
-        await u.runs.heartbeat("w1#1", utcnow())
+        await u.runs.heartbeat(["w1#1"], utcnow())
         await u.commit()
     result = await sweep(uow, Submitted())
     assert not result.requeued and not result.ended

@@ -8,14 +8,23 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from cvchat.bootstrap import bootstrap
+from cvchat.infrastructure.pipelines.echo import EchoPipeline
 from cvchat.infrastructure.rag import IndexStore
 from cvchat.web.routes.corpus import router
 from tests.rag.conftest import make_settings
 
 
 def _client(store: IndexStore) -> TestClient:
+    """The corpus routes over ``store``, which they read from the app's container."""
     app = FastAPI()
-    app.state.index_store = store
+    data = store.root.parent
+    settings = make_settings(data).model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{data}/cvchat.db"}
+    )
+    container = bootstrap(settings, pipeline=EchoPipeline())
+    container.index_store = store
+    app.state.container = container
     app.include_router(router)
     return TestClient(app)
 

@@ -1,7 +1,8 @@
 """In-memory fakes of the persistence and notification ports, for fast use-case tests.
 
-They honour the same contracts as the SQL adapters (conditional status changes, seq
-reservation on the run row), and a global lock stands in for the database's row locks.
+They honour the same contracts as the SQL adapters (the run log's conditional status
+changes from the domain's table, seqs from the run row), and a global lock stands in for
+the database's row locks.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from cvchat.application.execution import append_in_transaction
 from cvchat.domain.errors import Conflict
 from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
 from cvchat.domain.model import (
     ACTIVE_STATUSES,
+    APPENDABLE,
+    RECOVERY_TRANSITIONS,
     Message,
+    Role,
     Run,
     RunStatus,
     Thread,
     User,
+    allowed_sources,
     utcnow,
 )
 from cvchat.domain.ports import ThreadSummary
@@ -79,18 +83,110 @@ class FakeUnitOfWork:
 
 
 class FakeUnitOfWorkFactory:
-    announces_appends = False
-
     def __init__(self) -> None:
         self.store = Store()
+        self.log = FakeRunLog(self.store)
 
     def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store, read_only)
 
-    async def append_running(
-        self, run_id: str, owner: str | None, events: Sequence[NewEvent]
+
+class FakeRunLog:
+    """The run-log port on the store: each write checks and changes it under the lock."""
+
+    announces_appends = False
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def append(self, run: Run, events: Sequence[NewEvent]) -> list[RunEvent] | None:
+        async with self.store.lock:
+            return self._write(run, APPENDABLE, events, owner=run.owner)
+
+    async def end(
+        self,
+        run: Run,
+        status: RunStatus,
+        events: Sequence[NewEvent],
+        answer: str | None = None,
+        sources: list[dict[str, Any]] | None = None,
+        *,
+        stale_before: datetime | None = None,
+    ) -> RunNote | None:
+        return await self._end(run, status, events, answer, sources, run.owner, stale_before)
+
+    async def cancel(self, run: Run, reason: str) -> RunNote | None:
+        events = [NewEvent.canceled(reason)]
+        return await self._end(run, RunStatus.CANCELED, events, None, None, None, None)
+
+    async def requeue(self, run: Run, *, stale_before: datetime | None = None) -> RunNote | None:
+        async with self.store.lock:
+            sources = allowed_sources(RunStatus.QUEUED, RECOVERY_TRANSITIONS)
+            held = self.store.runs.get(run.run_id)
+            if held is None or held.last_seq != run.last_seq:
+                return None
+            if self._write(run, sources, [], owner=run.owner, stale_before=stale_before) is None:
+                return None
+            held.status, held.owner, held.started_at = RunStatus.QUEUED, None, None
+            del self.store.owners[run.run_id]
+            return RunNote(run.run_id, held.last_seq, RunStatus.QUEUED)
+
+    async def _end(
+        self,
+        run: Run,
+        status: RunStatus,
+        events: Sequence[NewEvent],
+        answer: str | None,
+        sources: list[dict[str, Any]] | None,
+        owner: str | None,
+        stale_before: datetime | None,
+    ) -> RunNote | None:
+        events = [*events, NewEvent.state(status)]
+        async with self.store.lock:
+            stored = self._write(
+                run, allowed_sources(status), events, owner=owner, stale_before=stale_before
+            )
+            if stored is None:
+                return None
+            held = self.store.runs[run.run_id]
+            held.transition(status)
+            held.error = next((e.data["error"] for e in events if e.type is EventType.ERROR), None)
+            if answer is None:
+                answer = "".join(
+                    e.data["text"]
+                    for e in self.store.events.get(run.run_id, [])
+                    if e.type is EventType.TOKEN
+                )
+            self.store.messages.append(
+                Message(run.thread_id, Role.ASSISTANT, answer, run.run_id, sources)
+            )
+            self.store.commits += 1
+            return RunNote(run.run_id, held.last_seq, status, tuple(stored))
+
+    def _write(
+        self,
+        run: Run,
+        sources: frozenset[RunStatus],
+        events: Sequence[NewEvent],
+        *,
+        owner: str | None,
+        stale_before: datetime | None = None,
     ) -> list[RunEvent] | None:
-        return await append_in_transaction(self, run_id, owner, events)  # type: ignore[arg-type]
+        held = self.store.runs.get(run.run_id)
+        claim = self.store.owners.get(run.run_id)
+        if held is None or held.status not in sources:
+            return None
+        if owner is not None and (claim is None or claim[0] != owner):
+            return None
+        if stale_before is not None and (claim is None or claim[1] >= stale_before):
+            return None
+        first = held.last_seq + 1
+        stored = [RunEvent(run.run_id, first + i, e.type, e.data) for i, e in enumerate(events)]
+        held.last_seq += len(events)
+        self.store.events.setdefault(run.run_id, []).extend(stored)
+        if events:
+            self.store.commits += 1
+        return stored
 
 
 class _Users:
@@ -186,61 +282,6 @@ class _Runs:
         self.d.owners[run.run_id] = (owner, utcnow())
         return copy.copy(run)
 
-    async def allocate(
-        self,
-        run_id: str,
-        count: int,
-        *,
-        expect: RunStatus,
-        to: RunStatus | None = None,
-        error: str | None = None,
-        stale_before: datetime | None = None,
-        owner: str | None = None,
-    ) -> int | None:
-        run = self.d.runs.get(run_id)
-        if run is None or run.status is not expect:
-            return None
-        if stale_before is not None and self.d.owners[run_id][1] >= stale_before:
-            return None
-        if owner is not None and self.d.owners[run_id][0] != owner:
-            return None
-        if to is not None and to is not run.status:
-            run.transition(to)
-        if error is not None:
-            run.error = error
-        run.last_seq += count
-        return run.last_seq
-
-    async def requeue(
-        self,
-        run_id: str,
-        *,
-        last_seq: int,
-        max_attempts: int,
-        stale_before: datetime | None = None,
-        owner: str | None = None,
-    ) -> bool:
-        run = self.d.runs.get(run_id)
-        if run is None or run.status is not RunStatus.RUNNING or run.last_seq != last_seq:
-            return False
-        if run.attempts >= max_attempts:
-            return False
-        if stale_before is not None and self.d.owners[run_id][1] >= stale_before:
-            return False
-        if owner is not None and self.d.owners[run_id][0] != owner:
-            return False
-        run.requeue()
-        del self.d.owners[run_id]
-        return True
-
-    async def cancel(self, run_id: str, count: int) -> int | None:
-        run = self.d.runs.get(run_id)
-        if run is None or run.status not in ACTIVE_STATUSES:
-            return None
-        run.transition(RunStatus.CANCELED)
-        run.last_seq += count
-        return run.last_seq
-
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
         return [
             RunNote(r.run_id, r.last_seq, r.status)
@@ -248,9 +289,9 @@ class _Runs:
             if r.run_id in run_ids
         ]
 
-    async def heartbeat(self, owner: str, when: datetime) -> None:
+    async def heartbeat(self, owners: Sequence[str], when: datetime) -> None:
         for run_id, (o, _) in list(self.d.owners.items()):
-            if o == owner:
+            if o in owners:
                 self.d.owners[run_id] = (o, when)
 
     async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
@@ -279,16 +320,6 @@ class _Events:
         self.d = d
         self.root = root
 
-    async def append(
-        self, run_id: str, first_seq: int, events: Sequence[NewEvent]
-    ) -> list[RunEvent]:
-        log = self.d.events.setdefault(run_id, [])
-        stored = [RunEvent(run_id, first_seq + i, e.type, e.data) for i, e in enumerate(events)]
-        for e in stored:
-            assert all(x.seq != e.seq for x in log), f"duplicate seq {e.seq}"
-        log.extend(stored)
-        return stored
-
     async def read_after(self, run_id: str, after_seq: int, limit: int = 1000) -> list[RunEvent]:
         self.root.reads += 1
         return sorted(
@@ -306,6 +337,12 @@ class _Events:
 class RecordingExecutor:
     def __init__(self) -> None:
         self.submitted: list[str] = []
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
 
     async def submit(self, thread_id: str) -> None:
         self.submitted.append(thread_id)

@@ -1,16 +1,20 @@
 """Executing one run: the pipeline's output turned into the run's event log.
 
 Guarantees:
-- One writer per run: the executor that claimed it. Every write reserves its seqs with a
-  conditional update of the run row (``status = running`` and ``owner`` = this claim), so
-  seqs are 1, 2, 3 … without gaps, and once a cancel (or the sweeper) has ended or
-  requeued the run nothing more is written by this executor.
-- Tokens are batched: a transaction per ``batch_size`` tokens or ``batch_s`` seconds,
+- One writer per run: the executor that claimed it. Every write goes through the run-log
+  port, conditioned on this claim (``run.owner``), so seqs are 1, 2, 3 … without gaps,
+  and once a cancel (or the sweeper) has ended or requeued the run nothing more is
+  written by this executor.
+- Tokens are batched: one append per ``batch_size`` tokens or ``batch_s`` seconds,
   whichever comes first. The last tokens, ``final``, the assistant message and
   ``state(done)`` are one transaction, and ``final.text`` is the concatenation of the tokens.
 - Cancellation: the executor subscribes to the run's notifications; a ``canceled`` note
   (from any process) cancels the pipeline task at once, closing the model's stream.
-- Any other failure ends the run ``error`` with a message fit for the user.
+- Any other failure ends the run ``error`` with a message fit for the user. An ending the
+  database refuses is retried a few times with backoff (safe: a retry after a commit whose
+  answer was lost finds the run ended and writes nothing); appends are not retried (a lost
+  answer would duplicate tokens) and end the run ``error``. What still fails is logged and
+  left to the executor, which hands the run back, and then to the sweeper.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tenacity import AsyncRetrying, before_sleep_log, stop_after_attempt, wait_exponential
+
 from cvchat.domain.errors import DomainError
-from cvchat.domain.events import NewEvent, RunEvent, RunNote
-from cvchat.domain.model import Message, Role, Run, RunStatus, conversation_order
+from cvchat.domain.events import EventType, NewEvent, RunNote
+from cvchat.domain.model import Message, Run, RunStatus, conversation_order
 from cvchat.domain.ports import (
     AnswerPipeline,
     AnswerRequest,
     Notifier,
+    RunLog,
     UnitOfWorkFactory,
 )
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
@@ -48,6 +55,8 @@ class ExecutionSettings:
     batch_s: float = 0.020
     batch_size: int = 64
     token_budget: int = 0  # token events a run may write; 0: unlimited
+    end_attempts: int = 4  # tries of a run's ending (backoff end_backoff_s, doubled each time)
+    end_backoff_s: float = 0.1
 
 
 class OverBudget(DomainError):
@@ -57,30 +66,19 @@ class OverBudget(DomainError):
         super().__init__(f"the answer exceeded its budget of {budget} tokens")
 
 
-async def append_in_transaction(
-    uow_factory: UnitOfWorkFactory, run_id: str, owner: str | None, events: Sequence[NewEvent]
-) -> list[RunEvent] | None:
-    """``UnitOfWorkFactory.append_running`` for a store without a one-statement form: the
-    run row's seqs and the events in one write transaction."""
-    async with uow_factory() as uow:
-        last = await uow.runs.allocate(run_id, len(events), expect=RunStatus.RUNNING, owner=owner)
-        if last is None:
-            return None
-        stored = await uow.events.append(run_id, last - len(events) + 1, events)
-        await uow.commit()
-    return stored
+class _RunWriter:
+    """One claimed run's writes through the run-log port, each announced once committed."""
 
-
-class RunLog:
-    """The single writer of one running run's events."""
-
-    def __init__(self, uow_factory: UnitOfWorkFactory, notifier: Notifier, run: Run) -> None:
-        self._uow_factory = uow_factory
+    def __init__(
+        self, log: RunLog, notifier: Notifier, run: Run, settings: ExecutionSettings
+    ) -> None:
+        self._log = log
         self._notifier = notifier
         self._run = run
+        self._settings = settings
 
     async def append(self, events: Sequence[NewEvent]) -> None:
-        stored = await self._uow_factory.append_running(self._run.run_id, self._run.owner, events)
+        stored = await self._log.append(self._run, events)
         if stored is None:
             raise RunStopped
         await self._notifier.publish(
@@ -89,45 +87,30 @@ class RunLog:
                 stored[-1].seq,
                 RunStatus.RUNNING,
                 tuple(stored),
-                announced=self._uow_factory.announces_appends,
+                announced=self._log.announces_appends,
             )
         )
 
-    async def finish(
+    async def end(
         self,
-        events: Sequence[NewEvent],
         status: RunStatus,
+        events: Sequence[NewEvent],
         answer: str | None = None,
         sources: list[dict[str, Any]] | None = None,
-        error: str | None = None,
     ) -> None:
-        """Write ``events`` + ``state(status)`` + the assistant message in one transaction."""
-        events = [*events, NewEvent.state(status)]
-        async with self._uow_factory() as uow:
-            last = await uow.runs.allocate(
-                self._run.run_id,
-                len(events),
-                expect=RunStatus.RUNNING,
-                to=status,
-                error=error,
-                owner=self._run.owner,
-            )
-            if last is None:
-                raise RunStopped
-            stored = await uow.events.append(self._run.run_id, last - len(events) + 1, events)
-            if answer is None:
-                answer = await uow.events.token_text(self._run.run_id)
-            await uow.messages.add(
-                Message(
-                    self._run.thread_id,
-                    Role.ASSISTANT,
-                    answer,
-                    run_id=self._run.run_id,
-                    sources=sources,
-                )
-            )
-            await uow.commit()
-        await self._notifier.publish(RunNote(self._run.run_id, last, status, tuple(stored)))
+        """``events`` + ``state(status)`` + the assistant message, as one write."""
+        note: RunNote | None = None
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(self._settings.end_attempts),
+            wait=wait_exponential(multiplier=self._settings.end_backoff_s, max=2.0),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        ):
+            with attempt:
+                note = await self._log.end(self._run, status, events, answer, sources)
+        if note is None:
+            raise RunStopped
+        await self._notifier.publish(note)
 
 
 _END = object()
@@ -214,7 +197,11 @@ class RunExecution:
             finally:
                 for task in (work, watch):
                     task.cancel()
-                await asyncio.gather(work, watch, return_exceptions=True)
+                outcomes = await asyncio.gather(work, watch, return_exceptions=True)
+            for part, outcome in zip(("work", "watch"), outcomes, strict=True):
+                if isinstance(outcome, Exception) and not isinstance(outcome, RunStopped):
+                    # The run may still be running: the executor hands it back.
+                    log.error("run %s: its %s failed", run.run_id, part, exc_info=outcome)
 
     async def _watch(self, run: Run, subscription: Any) -> None:
         """Return as soon as the run stops being ``running`` (cancel, sweeper)."""
@@ -223,8 +210,14 @@ class RunExecution:
             if note is not None and note.status is not RunStatus.RUNNING:
                 return
             if note is None or note.is_resync:
-                async with self._uow_factory(read_only=True) as uow:
-                    current = await uow.runs.get(run.run_id)
+                try:
+                    async with self._uow_factory(read_only=True) as uow:
+                        current = await uow.runs.get(run.run_id)
+                except Exception as exc:
+                    # Unknown is not stopped: the run goes on, and its own writes would
+                    # find it ended; the next note or resync looks again.
+                    log.warning("run %s: could not re-read its status: %s", run.run_id, exc)
+                    continue
                 if (
                     current is None
                     or current.status is not RunStatus.RUNNING
@@ -245,15 +238,31 @@ class RunExecution:
         # The pipeline keeps the last N turns it was configured for (0 = none).
         return AnswerRequest(run.run_id, run.thread_id, question, tuple(history))
 
+    async def _logged_steps(self, run: Run) -> set[EventType]:
+        """The steps an earlier attempt of a requeued run wrote: the retry continues its log.
+
+        Plan and retrieval run again (their results are not stored), but a step the log
+        holds is not written twice: clients may have shown it, and it describes the same
+        question. A requeue happens only before the first token, so this is at most
+        ``tool_start`` and ``tool_end``; a first attempt (nothing logged) reads nothing.
+        """
+        if run.last_seq == 0:
+            return set()
+        async with self._uow_factory(read_only=True) as uow:
+            return {e.type for e in await uow.events.read_after(run.run_id, 0)}
+
     async def _work(self, run: Run) -> None:
-        log_ = RunLog(self._uow_factory, self._notifier, run)
+        writer = _RunWriter(self._uow_factory.log, self._notifier, run, self._settings)
         try:
             request = await self._request(run)
+            logged = await self._logged_steps(run)
             call = await self._pipeline.plan(request)
-            await log_.append([NewEvent.tool_start(call.tool, call.input)])
+            if EventType.TOOL_START not in logged:
+                await writer.append([NewEvent.tool_start(call.tool, call.input)])
             retrieved = await self._pipeline.retrieve(request, call)
-            await log_.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
-            await self._stream(log_, request, retrieved)
+            if EventType.TOOL_END not in logged:
+                await writer.append([NewEvent.tool_end(retrieved.tool, retrieved.tool_output)])
+            await self._stream(writer, request, retrieved)
         except (RunStopped, asyncio.CancelledError):
             raise
         except Exception as exc:
@@ -261,9 +270,9 @@ class RunExecution:
                 log.exception("run %s failed", run.run_id)
             with contextlib.suppress(RunStopped):
                 message = user_message(exc)
-                await log_.finish([NewEvent.error(message)], RunStatus.ERROR, error=message)
+                await writer.end(RunStatus.ERROR, [NewEvent.error(message)])
 
-    async def _stream(self, log_: RunLog, request: AnswerRequest, retrieved: Any) -> str:
+    async def _stream(self, writer: _RunWriter, request: AnswerRequest, retrieved: Any) -> str:
         queue: asyncio.Queue[object] = asyncio.Queue(maxsize=4 * self._settings.batch_size)
         pump = asyncio.create_task(_pump(self._pipeline.generate(request, retrieved), queue))
         loop = asyncio.get_running_loop()
@@ -280,7 +289,7 @@ class RunExecution:
                         break
                     if isinstance(item, _Failed):
                         if batch:
-                            await log_.append([NewEvent.token(t) for t in batch])
+                            await writer.append([NewEvent.token(t) for t in batch])
                         raise item.exc
                     assert isinstance(item, str)
                     batch.append(item)
@@ -298,21 +307,21 @@ class RunExecution:
                     # Keep exactly the budget; the finally below stops the generator.
                     kept = batch[: budget - len(text)]
                     if kept:
-                        await log_.append([NewEvent.token(t) for t in kept])
+                        await writer.append([NewEvent.token(t) for t in kept])
                     raise OverBudget(budget)
                 text.extend(batch)
                 tokens = [NewEvent.token(t) for t in batch]
                 if ended:
                     answer = "".join(text)
                     sources = self._pipeline.cite(retrieved, answer)
-                    await log_.finish(
-                        [*tokens, NewEvent.final(answer, sources, **retrieved.final)],
+                    await writer.end(
                         RunStatus.DONE,
+                        [*tokens, NewEvent.final(answer, sources, **retrieved.final)],
                         answer=answer,
                         sources=sources,
                     )
                     return answer
-                await log_.append(tokens)
+                await writer.append(tokens)
         finally:
             pump.cancel()
             with contextlib.suppress(BaseException):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cvchat.application.runs import INTERRUPTED, cancel_in
+from cvchat.application.runs import INTERRUPTED
 from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
-from cvchat.domain.events import RunNote
 from cvchat.domain.model import Message, MultitaskStrategy, Role, Run, utcnow
 from cvchat.domain.ports import Executor, Notifier, UnitOfWorkFactory
 
@@ -45,13 +44,15 @@ async def post_message(
     """Store the message and queue its run, applying the thread's double-texting strategy.
 
     The thread row is locked for the transaction, so two posts to one thread see each
-    other's runs and ``reject`` cannot let both through.
+    other's runs and ``reject`` cannot let both through. ``interrupt`` cancels the runs
+    that were active once the new one is stored, newest first (so that none of them starts
+    meanwhile): a refused or failed post thus cancels nothing, and the new run, queued
+    behind them, is the next one the thread executes.
     """
     if len(content) > MAX_CONTENT:
         raise ContentTooLong(f"a message has at most {MAX_CONTENT} characters")
     if not content.strip():
         raise InvalidInput("a message cannot be empty")
-    notes: list[RunNote] = []
     async with uow_factory() as uow:
         thread = await uow.threads.get(thread_id, for_update=True)
         if thread is None or not actor.sees(thread.user_id):
@@ -59,14 +60,10 @@ async def post_message(
         active = await uow.runs.active_for_thread(thread_id)
         if active and strategy is MultitaskStrategy.REJECT:
             raise Conflict("a run of this thread is still active")
-        if strategy is MultitaskStrategy.INTERRUPT:
-            for run in active:
-                note = await cancel_in(uow, run, INTERRUPTED)
-                if note is not None:
-                    notes.append(note)
+        interrupted = active if strategy is MultitaskStrategy.INTERRUPT else []
         if max_active_runs is not None:
-            # After an interrupt's cancels, so that interrupting never hits the cap.
-            running = await uow.runs.count_active_for_user(thread.user_id)
+            # Without the runs this post interrupts, so that interrupting never hits the cap.
+            running = await uow.runs.count_active_for_user(thread.user_id) - len(interrupted)
             if running >= max_active_runs:
                 raise RateLimited(
                     f"you have {running} answers queued or running (at most "
@@ -80,7 +77,9 @@ async def post_message(
         await uow.runs.add(run)
         await uow.threads.touch(thread_id, utcnow(), _title(content))
         await uow.commit()
-    for note in notes:
-        await notifier.publish(note)
+    for earlier in reversed(interrupted):
+        note = await uow_factory.log.cancel(earlier, INTERRUPTED)
+        if note is not None:
+            await notifier.publish(note)
     await executor.submit(thread_id)
     return Posted(run, message)

@@ -4,9 +4,17 @@ A running run's owner sends heartbeats. A run whose owner has been silent for lo
 the lease is recovered:
 
 - if it has written no token yet and was started fewer than ``max_attempts`` times, it
-  goes back to ``queued`` (the one recovery-only transition, ``Run.requeue``) and its
+  goes back to ``queued`` (the one recovery-only transition, ``RunLog.requeue``) and its
   thread is handed to the executor again: the user waits a little, nothing is lost;
 - otherwise it ends ``error`` with its partial log kept, and its streams close.
+
+A requeued run keeps its log, and the retry continues it: it plans and retrieves again
+but writes only the steps the log lacks (``RunExecution._logged_steps``), so the log stays
+``tool_start tool_end token* final state``, gap-free, with each step once. The other
+designs lose more: requeueing only before any event would requeue almost nothing
+(``tool_start`` is written as a run starts, so a worker lost while retrieving would end the
+run ``error``), and restarting the log would show clients a step twice or take back seqs
+they have read. Tokens are never continued: the retry's model would not repeat them.
 
 Why this is safe in every process at once: each recovery is ONE conditional UPDATE of
 the run row that re-checks ``status = running`` and the stale heartbeat (and, for a
@@ -24,8 +32,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cvchat.domain.events import NewEvent, RunNote
-from cvchat.domain.model import Message, Role, Run, RunStatus
+from cvchat.domain.events import NewEvent
+from cvchat.domain.model import Run, RunStatus
 from cvchat.domain.ports import Executor, Notifier, UnitOfWorkFactory
 
 WORKER_LOST = "The server executing this run stopped before it finished. Please ask again."
@@ -51,49 +59,30 @@ async def recover_stale_runs(
 
     ``max_attempts = 0`` never requeues. Requeued runs' threads go to ``resubmit``.
     """
+    log = uow_factory.log
     async with uow_factory(read_only=True) as uow:
         candidates = await uow.runs.stale_running(older_than, owner)
     result = Recovered()
     for run_id in candidates:
-        async with uow_factory() as uow:
+        async with uow_factory(read_only=True) as uow:
             run = await uow.runs.get(run_id)
-            if run is None or run.status is not RunStatus.RUNNING:
-                continue
             partial = await uow.events.token_text(run_id)
-            if not partial and run.attempts < max_attempts:
-                if await uow.runs.requeue(
-                    run_id,
-                    last_seq=run.last_seq,
-                    max_attempts=max_attempts,
-                    stale_before=older_than,
-                    owner=owner,
-                ):
-                    await uow.commit()
-                    await notifier.publish(RunNote(run_id, run.last_seq, RunStatus.QUEUED))
-                    result.requeued.append(run)
-                    continue
-                # The run moved on meanwhile (a write, a heartbeat, a cancel): look again.
-                run = await uow.runs.get(run_id)
-                if run is None or run.status is not RunStatus.RUNNING:
-                    continue
-                partial = await uow.events.token_text(run_id)
-            last = await uow.runs.allocate(
-                run_id,
-                2,
-                expect=RunStatus.RUNNING,
-                to=RunStatus.ERROR,
-                error=reason,
-                stale_before=older_than,
-                owner=owner,
-            )
-            if last is None:
+        if run is None or run.status is not RunStatus.RUNNING:
+            continue
+        if not partial and run.attempts < max_attempts:
+            # ``run.owner`` pins the claim (and so its attempts); ``run.last_seq`` that
+            # nothing was written since ``partial`` was read.
+            note = await log.requeue(run, stale_before=older_than)
+            if note is not None:
+                await notifier.publish(note)
+                result.requeued.append(run)
                 continue
-            await uow.events.append(
-                run_id, last - 1, [NewEvent.error(reason), NewEvent.state(RunStatus.ERROR)]
-            )
-            await uow.messages.add(Message(run.thread_id, Role.ASSISTANT, partial, run_id=run_id))
-            await uow.commit()
-        await notifier.publish(RunNote(run_id, last, RunStatus.ERROR))
+        note = await log.end(
+            run, RunStatus.ERROR, [NewEvent.error(reason)], stale_before=older_than
+        )
+        if note is None:
+            continue  # it moved on meanwhile: ended, canceled, requeued or alive after all
+        await notifier.publish(note)
         result.ended.append(run_id)
     if resubmit is not None:
         for thread_id in dict.fromkeys(r.thread_id for r in result.requeued):

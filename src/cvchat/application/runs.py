@@ -1,4 +1,4 @@
-"""Reading and canceling runs, and the terminal writes every ending shares."""
+"""Reading and canceling runs."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from cvchat.application.streaming import Batch, LogFeed
 from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import Conflict, NotFound
-from cvchat.domain.events import NewEvent, RunNote
-from cvchat.domain.model import Message, Role, Run, RunStatus
+from cvchat.domain.model import Run, RunStatus
 from cvchat.domain.ports import Notifier, UnitOfWork, UnitOfWorkFactory
 
 USER_CANCEL = "canceled by the user"
@@ -52,25 +51,6 @@ async def open_run_stream(
     return RunStream(run, feed.batches(run_id, after_seq))
 
 
-async def cancel_in(uow: UnitOfWork, run: Run, reason: str) -> RunNote | None:
-    """Cancel inside ``uow``'s transaction: status, ``canceled`` + ``state``, partial answer.
-
-    The conditional status update locks the run row, so a concurrent completion either
-    committed before (and this returns ``None``) or finds the run canceled and writes nothing.
-    """
-    last = await uow.runs.cancel(run.run_id, 2)
-    if last is None:
-        return None
-    await uow.events.append(
-        run.run_id,
-        last - 1,
-        [NewEvent.canceled(reason), NewEvent.state(RunStatus.CANCELED)],
-    )
-    partial = await uow.events.token_text(run.run_id)
-    await uow.messages.add(Message(run.thread_id, Role.ASSISTANT, partial, run_id=run.run_id))
-    return RunNote(run.run_id, last, RunStatus.CANCELED)
-
-
 @dataclass(frozen=True)
 class CancelOutcome:
     run: Run
@@ -80,16 +60,17 @@ class CancelOutcome:
 async def cancel_run(
     uow_factory: UnitOfWorkFactory, notifier: Notifier, run_id: str, *, actor: Principal = LOCAL
 ) -> CancelOutcome:
-    """Cancel a queued or running run; a no-op for a canceled one; a conflict once finished."""
-    async with uow_factory() as uow:
-        run = await _visible_run(uow, run_id, actor)
-        note = await cancel_in(uow, run, USER_CANCEL)
-        if note is not None:
-            await uow.commit()
-        updated = await uow.runs.get(run_id)
-    assert updated is not None
+    """Cancel a queued or running run; a no-op for a canceled one; a conflict once finished.
+
+    The cancel is one conditional write (``RunLog.cancel``): a completion that committed
+    first makes it write nothing, and a completion after it finds the run canceled.
+    """
+    run = await get_run(uow_factory, run_id, actor=actor)
+    note = await uow_factory.log.cancel(run, USER_CANCEL)
     if note is not None:
         await notifier.publish(note)
+    updated = await get_run(uow_factory, run_id, actor=actor)
+    if note is not None:
         return CancelOutcome(updated, accepted=True)
     if updated.status is RunStatus.CANCELED:
         return CancelOutcome(updated, accepted=False)

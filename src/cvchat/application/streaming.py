@@ -9,7 +9,7 @@ two), takes the events a local writer's note carries, reads again only when woke
 note without them (another process's, a cancel, the probe), and hands what it has to every
 stream of that run. So a note costs at most one query per process, not one per stream,
 and an idle stream costs nothing (the notifier's probe is the safety net for lost notes).
-Events are encoded for the wire once per process too (``encode``), and a stream receives
+Events are encoded for the wire once per process too (``sse_frame``), and a stream receives
 everything available as one batch, so a slow reader catches up in one write. A stream ends
 right after the run's terminal ``state`` event.
 """
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import json
+from collections.abc import AsyncIterator
 
 from cvchat.domain.errors import NotFound
 from cvchat.domain.events import RunEvent, RunNote
@@ -27,20 +28,24 @@ from cvchat.domain.ports import Notifier, UnitOfWorkFactory
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 PAGE = 500
-Encoder = Callable[[RunEvent], bytes]
 Batch = list[tuple[RunEvent, bytes]]
 
 
-def _no_encoding(_event: RunEvent) -> bytes:
-    return b""
+def sse_frame(event: RunEvent) -> bytes:
+    """The event as a Server-Sent Events frame: ``id`` (its seq), ``event``, ``data``.
+
+    Compact JSON never holds a raw line break (``json.dumps`` escapes CR and LF), so the
+    data is one line; the frame is what ``sse_starlette.ServerSentEvent`` would encode.
+    """
+    data = json.dumps(event.data, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {event.seq}\r\nevent: {event.type}\r\ndata: {data}\r\n\r\n".encode()
 
 
 class _Tail:
     """The events of one run read so far, and a wake-up for the streams waiting on more."""
 
-    def __init__(self, run_id: str, encode: Encoder) -> None:
+    def __init__(self, run_id: str) -> None:
         self.run_id = run_id
-        self._encode = encode
         self.events: list[RunEvent] = []
         self.encoded: list[bytes] = []
         self.ended = False
@@ -55,7 +60,7 @@ class _Tail:
 
     def publish(self, events: list[RunEvent], ended: bool = False) -> None:
         self.events.extend(events)
-        self.encoded.extend(self._encode(e) for e in events)
+        self.encoded.extend(sse_frame(e) for e in events)
         self.ended = self.ended or ended or bool(events and events[-1].is_last)
         grown, self._grown = self._grown, asyncio.Event()
         grown.set()
@@ -73,12 +78,10 @@ class LogFeed:
         self,
         uow_factory: UnitOfWorkFactory,
         notifier: Notifier,
-        encode: Encoder = _no_encoding,
         telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self._uow_factory = uow_factory
         self._notifier = notifier
-        self._encode = encode
         self._telemetry = telemetry
         self._tails: dict[str, _Tail] = {}
 
@@ -101,7 +104,7 @@ class LogFeed:
         opened_at = utcnow()
         tail = self._tails.get(run_id)
         if tail is None:
-            tail = self._tails[run_id] = _Tail(run_id, self._encode)
+            tail = self._tails[run_id] = _Tail(run_id)
             tail.task = asyncio.create_task(self._follow(tail), name=f"tail-{run_id}")
         tail.readers += 1
         self._telemetry.stream_opened()

@@ -34,8 +34,9 @@ class RunStatus(enum.StrEnum):
 TERMINAL_STATUSES = frozenset({RunStatus.DONE, RunStatus.ERROR, RunStatus.CANCELED})
 ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
 
-# The only legal moves. Repositories enforce the same table with conditional updates
-# (``UPDATE ... WHERE status IN (sources)``) so that concurrent writers cannot both win.
+# The only legal moves. The run log's SQL takes its conditions from this table
+# (``UPDATE ... WHERE status IN (allowed_sources(target))``), so the database enforces
+# exactly these moves and of concurrent writers only one can win.
 TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELED, RunStatus.ERROR}),
     RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.ERROR, RunStatus.CANCELED}),
@@ -46,15 +47,26 @@ TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 
 
 # The one move outside that table: a run whose executor was lost before it wrote a token
-# goes back to the queue (``Run.requeue``), used only by the recovery of lost workers.
+# goes back to the queue (``Run.requeue``, ``RunLog.requeue``), only to recover lost workers.
 RECOVERY_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.RUNNING: frozenset({RunStatus.QUEUED}),
 }
 
 
-def allowed_sources(target: RunStatus) -> frozenset[RunStatus]:
-    """The statuses from which ``target`` may be reached."""
-    return frozenset(s for s, targets in TRANSITIONS.items() if target in targets)
+def allowed_sources(
+    target: RunStatus, table: dict[RunStatus, frozenset[RunStatus]] = TRANSITIONS
+) -> frozenset[RunStatus]:
+    """The statuses from which ``target`` may be reached (by ``table``'s moves).
+
+    The run log's SQL takes its status conditions from here, so the database and
+    ``Run.transition`` can never disagree about a move.
+    """
+    return frozenset(s for s, targets in table.items() if target in targets)
+
+
+# A run's log grows only while the run can still complete: its executor appends tokens to
+# a run that may yet end ``done``, and nothing after any other status.
+APPENDABLE = allowed_sources(RunStatus.DONE)
 
 
 class MultitaskStrategy(enum.StrEnum):

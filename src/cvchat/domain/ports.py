@@ -69,47 +69,11 @@ class RunRepository(Protocol):
     async def claim_next(self, thread_id: str, owner: str) -> Run | None:
         """Atomically move the thread's oldest queued run to ``running`` if none is running."""
 
-    async def allocate(
-        self,
-        run_id: str,
-        count: int,
-        *,
-        expect: RunStatus,
-        to: RunStatus | None = None,
-        error: str | None = None,
-        stale_before: datetime | None = None,
-        owner: str | None = None,
-    ) -> int | None:
-        """Reserve ``count`` seqs (and optionally change status) iff the run is in ``expect``.
-
-        One conditional UPDATE: it locks the run row, so appends, cancels and completions of a
-        run serialize and exactly one terminal write can succeed. Returns the new ``last_seq``
-        or ``None`` when the run was not in ``expect`` (or, with ``stale_before``, when its
-        owner has sent a heartbeat since; with ``owner``, when another executor owns it).
-        """
-
-    async def requeue(
-        self,
-        run_id: str,
-        *,
-        last_seq: int,
-        max_attempts: int,
-        stale_before: datetime | None = None,
-        owner: str | None = None,
-    ) -> bool:
-        """Running → queued (recovery only) iff nothing was written since ``last_seq``.
-
-        One conditional UPDATE, so two sweepers never both requeue a run and an executor
-        that is alive after all (a newer heartbeat, a newer write) keeps it.
-        """
-
-    async def cancel(self, run_id: str, count: int) -> int | None:
-        """Like ``allocate`` to ``canceled`` from queued or running."""
-
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
         """Where each run's log ends and its status: the notifier's safety probe."""
 
-    async def heartbeat(self, owner: str, when: datetime) -> None: ...
+    async def heartbeat(self, owners: Sequence[str], when: datetime) -> None:
+        """Mark the running runs of these claims as alive at ``when``."""
 
     async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
         """Running runs whose last heartbeat is older than ``older_than`` (of ``owner``)."""
@@ -119,11 +83,6 @@ class RunRepository(Protocol):
 
 
 class EventLog(Protocol):
-    async def append(
-        self, run_id: str, first_seq: int, events: Sequence[NewEvent]
-    ) -> list[RunEvent]:
-        """Insert events with consecutive seqs from ``first_seq`` (allocated by the run row)."""
-
     async def read_after(
         self, run_id: str, after_seq: int, limit: int = 1000
     ) -> list[RunEvent]: ...
@@ -149,24 +108,58 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
-class UnitOfWorkFactory(Protocol):
+class RunLog(Protocol):
+    """The one writer of a run's log and of every status change after its claim.
+
+    Each method is one atomic step, committed on return: the run row's status condition,
+    its seq counter and the events move together, or nothing is written (``None``). Seqs
+    are handed out here, 1, 2, 3 … without gaps. The status conditions are the domain's
+    transition table (``allowed_sources``), so a move the domain refuses never reaches the
+    database, and of two concurrent writers exactly one wins (the other gets ``None``).
+    Writes by an executor are conditioned on ``run.owner``: once its run was canceled,
+    ended or handed to another claim, it writes nothing more.
+    """
+
     announces_appends: bool
-    """Whether ``append_running`` also notifies the other processes, in the same statement
+    """Whether ``append`` also notifies the other processes, in the same statement
     (PostgreSQL: a NOTIFY that goes out with the commit), so the writer need not."""
+
+    async def append(self, run: Run, events: Sequence[NewEvent]) -> list[RunEvent] | None:
+        """Append to a run that can still complete (``APPENDABLE``) and is ``run.owner``'s.
+
+        The token path: an adapter does it in as few round trips as its database allows.
+        """
+
+    async def end(
+        self,
+        run: Run,
+        status: RunStatus,
+        events: Sequence[NewEvent],
+        answer: str | None = None,
+        sources: list[dict[str, Any]] | None = None,
+        *,
+        stale_before: datetime | None = None,
+    ) -> RunNote | None:
+        """``events`` + ``state(status)``, the assistant message (``answer``, else the token
+        text so far) and the move to terminal ``status``, iff the domain allows that move
+        from the stored status, the run is still ``run.owner``'s and (``stale_before``) its
+        owner has been silent since then. An ``error`` event in ``events`` is the run's error.
+        """
+
+    async def cancel(self, run: Run, reason: str) -> RunNote | None:
+        """``canceled(reason)`` + ``state(canceled)`` and the partial answer, whoever owns it."""
+
+    async def requeue(self, run: Run, *, stale_before: datetime | None = None) -> RunNote | None:
+        """Running → queued (recovery only), iff the run is still ``run.owner``'s claim and
+        nothing was written since ``run`` was read (``run.last_seq``)."""
+
+
+class UnitOfWorkFactory(Protocol):
+    log: RunLog
+    """Every write to a run's log goes through here, never through a unit of work."""
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """``read_only`` units may run concurrently with the writer (SQLite WAL readers)."""
-
-    async def append_running(
-        self, run_id: str, owner: str | None, events: Sequence[NewEvent]
-    ) -> list[RunEvent] | None:
-        """Append to a running run's log, committed on return, as one atomic step.
-
-        The run row's seq counter moves and the events go in only while the run is still
-        ``running`` (and, given an ``owner``, still claimed by it); otherwise nothing is
-        written and the result is ``None``. This is the token path, so an adapter does it
-        in as few round trips as its database allows.
-        """
 
 
 class Subscription(Protocol):
@@ -182,6 +175,10 @@ class Notifier(Protocol):
     so a lost note delays a reader but never strands it.
     """
 
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
     async def publish(self, note: RunNote) -> None: ...
 
     def subscribe(self, run_id: str) -> AbstractAsyncContextManager[Subscription]: ...
@@ -189,6 +186,12 @@ class Notifier(Protocol):
 
 class Executor(Protocol):
     """Runs queued runs, one at a time per thread, in order."""
+
+    async def start(self) -> None:
+        """Recover what stopped processes left behind, then take work."""
+
+    async def stop(self) -> None:
+        """Take no more work; what this process was executing is handed back."""
 
     async def submit(self, thread_id: str) -> None:
         """Tell the executor the thread has queued work."""

@@ -59,7 +59,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         c = container or bootstrap(settings)
         app.state.container = c
-        app.state.index_store = c.index_store
         await c.start()
         try:
             yield

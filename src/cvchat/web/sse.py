@@ -1,26 +1,17 @@
-"""The SSE wire format of a run event: ``id``, ``event``, ``data`` (compact JSON)."""
+"""Serving a run's SSE stream: its frames until it ends, idles or the server stops.
+
+A run event's frame itself is ``application.streaming.sse_frame``, encoded once per process.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import TypeVar
 
 import anyio
-from sse_starlette import ServerSentEvent
-
-from cvchat.domain.events import RunEvent
 
 T = TypeVar("T")
-
-
-def encode_event(event: RunEvent) -> bytes:
-    return ServerSentEvent(
-        data=json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
-        event=str(event.type),
-        id=str(event.seq),
-    ).encode()
 
 
 async def until_idle_or_set(

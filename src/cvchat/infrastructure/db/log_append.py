@@ -1,8 +1,9 @@
 """The token path: appending to a running run's log in as few round trips as possible.
 
 On PostgreSQL one statement does it all: a CTE moves the run row's seq counter under the
-same conditions as ``SqlRuns.allocate`` (still running, still ours) and the INSERT takes its
-seqs from it, sent outside an explicit transaction so that the statement commits itself.
+same conditions as every write of ``SqlRunLog`` (a status in ``APPENDABLE``, still ours)
+and the INSERT takes its seqs from it, sent outside an explicit transaction so that the
+statement commits itself.
 One round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT), so less CPU on both ends.
 Given the notifier's channel, the same statement also NOTIFYs the other processes (the
 note goes out with the commit, and only if something was written), which saves a second
@@ -12,7 +13,8 @@ for days), appends fail and runs end ``error`` instead of going on unannounced.
 ``created_at`` is the database's ``clock_timestamp()`` as the row goes in, right before the
 statement commits (a Python timestamp would also count the wait for a pooled connection).
 A cancel that took the row first leaves the CTE empty, so nothing is inserted, exactly as
-before. SQLite has no UPDATE inside a CTE; it keeps two statements in one transaction.
+before. SQLite has no UPDATE inside a CTE; it keeps two statements in one transaction
+(``SqlRunLog.append``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer, Text
 
 from cvchat.domain.events import NewEvent, RunEvent
-from cvchat.domain.model import RunStatus
+from cvchat.domain.model import APPENDABLE, Run, RunStatus
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.tables import UtcDateTime
 from cvchat.infrastructure.notify.postgres import Channel
@@ -33,7 +35,7 @@ from cvchat.infrastructure.notify.postgres import Channel
 _PG_APPEND = """
 WITH moved AS (
     UPDATE runs SET last_seq = last_seq + :n
-    WHERE id = :run_id AND status = :running {owner}
+    WHERE id = :run_id AND status IN ({appendable}) {owner}
     RETURNING last_seq
 ){notify}
 INSERT INTO run_events (run_id, seq, type, data, created_at)
@@ -46,13 +48,14 @@ RETURNING seq, created_at
 _PG_NOTIFY = """, notified AS (
     SELECT pg_notify(CAST(:channel AS text), json_build_object(
         'r', CAST(:run_id AS text), 's', moved.last_seq,
-        'st', CAST(:running AS text), 'o', CAST(:origin AS text))::text)
+        'st', CAST(:status AS text), 'o', CAST(:origin AS text))::text)
     FROM moved
 )"""
 
 
 def _pg_statement(with_owner: bool, with_notify: bool) -> TextualSelect:
     sql = _PG_APPEND.format(
+        appendable=", ".join(f"'{status}'" for status in sorted(APPENDABLE)),
         owner="AND owner = :owner" if with_owner else "",
         notify=_PG_NOTIFY if with_notify else "",
         notified=", notified" if with_notify else "",
@@ -71,17 +74,13 @@ _PG_STATEMENTS = {
 }
 
 
-async def append_running_postgres(
-    db: Database,
-    run_id: str,
-    owner: str | None,
-    events: Sequence[NewEvent],
-    announce: Channel | None = None,
+async def append_postgres(
+    db: Database, run: Run, events: Sequence[NewEvent], announce: Channel | None = None
 ) -> list[RunEvent] | None:
+    run_id, owner = run.run_id, run.owner
     params: dict[str, object] = {
         "n": len(events),
         "run_id": run_id,
-        "running": str(RunStatus.RUNNING),
         "types": [str(e.type) for e in events],
         "datas": [json.dumps(e.data) for e in events],
     }
@@ -89,6 +88,7 @@ async def append_running_postgres(
         params["owner"] = owner
     if announce is not None:
         params["channel"] = announce.name
+        params["status"] = str(RunStatus.RUNNING)  # an append leaves the run running
         params["origin"] = announce.origin
     async with db.writer.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from cvchat.domain.errors import Conflict
-from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
+from cvchat.domain.events import EventType, RunEvent, RunNote
 from cvchat.domain.model import (
     ACTIVE_STATUSES,
     Message,
@@ -20,6 +20,7 @@ from cvchat.domain.model import (
     RunStatus,
     Thread,
     User,
+    allowed_sources,
     utcnow,
 )
 from cvchat.domain.ports import ThreadSummary
@@ -114,22 +115,24 @@ def _message(row: Any) -> Message:
     )
 
 
+def message_row(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.message_id,
+        "thread_id": message.thread_id,
+        "role": str(message.role),
+        "content": message.content,
+        "run_id": message.run_id,
+        "sources": message.sources,
+        "created_at": message.created_at,
+    }
+
+
 class SqlMessages:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
     async def add(self, message: Message) -> None:
-        await self._s.execute(
-            insert(messages).values(
-                id=message.message_id,
-                thread_id=message.thread_id,
-                role=str(message.role),
-                content=message.content,
-                run_id=message.run_id,
-                sources=message.sources,
-                created_at=message.created_at,
-            )
-        )
+        await self._s.execute(insert(messages).values(message_row(message)))
 
     async def list_for_thread(self, thread_id: str) -> list[Message]:
         stmt = (
@@ -221,7 +224,7 @@ class SqlRuns:
             update(runs)
             .where(
                 runs.c.id == oldest_queued,
-                runs.c.status == str(RunStatus.QUEUED),
+                runs.c.status.in_([str(s) for s in allowed_sources(RunStatus.RUNNING)]),
                 ~exists().where(
                     other.c.thread_id == thread_id, other.c.status == str(RunStatus.RUNNING)
                 ),
@@ -238,84 +241,17 @@ class SqlRuns:
         row = (await self._s.execute(stmt)).first()
         return _run(row) if row else None
 
-    async def allocate(
-        self,
-        run_id: str,
-        count: int,
-        *,
-        expect: RunStatus,
-        to: RunStatus | None = None,
-        error: str | None = None,
-        stale_before: datetime | None = None,
-        owner: str | None = None,
-    ) -> int | None:
-        values: dict[str, Any] = {"last_seq": runs.c.last_seq + count}
-        if to is not None:
-            values["status"] = str(to)
-            if to.terminal:
-                values["finished_at"] = utcnow()
-        if error is not None:
-            values["error"] = error
-        conditions = [runs.c.id == run_id, runs.c.status == str(expect)]
-        if stale_before is not None:
-            conditions.append(runs.c.heartbeat_at < stale_before)
-        if owner is not None:
-            conditions.append(runs.c.owner == owner)
-        stmt = update(runs).where(and_(*conditions)).values(**values).returning(runs.c.last_seq)
-        return (await self._s.execute(stmt)).scalar_one_or_none()
-
-    async def requeue(
-        self,
-        run_id: str,
-        *,
-        last_seq: int,
-        max_attempts: int,
-        stale_before: datetime | None = None,
-        owner: str | None = None,
-    ) -> bool:
-        # Every write to a run moves last_seq, so ``last_seq = seen`` is re-checked on the
-        # locked row: a token written since the caller looked makes this update miss.
-        conditions = [
-            runs.c.id == run_id,
-            runs.c.status == str(RunStatus.RUNNING),
-            runs.c.last_seq == last_seq,
-            runs.c.attempts < max_attempts,
-        ]
-        if stale_before is not None:
-            conditions.append(runs.c.heartbeat_at < stale_before)
-        if owner is not None:
-            conditions.append(runs.c.owner == owner)
-        stmt = (
-            update(runs)
-            .where(and_(*conditions))
-            .values(status=str(RunStatus.QUEUED), owner=None, heartbeat_at=None, started_at=None)
-            .returning(runs.c.id)
-        )
-        return (await self._s.execute(stmt)).first() is not None
-
-    async def cancel(self, run_id: str, count: int) -> int | None:
-        stmt = (
-            update(runs)
-            .where(runs.c.id == run_id, runs.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
-            .values(
-                status=str(RunStatus.CANCELED),
-                finished_at=utcnow(),
-                last_seq=runs.c.last_seq + count,
-            )
-            .returning(runs.c.last_seq)
-        )
-        return (await self._s.execute(stmt)).scalar_one_or_none()
-
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
         stmt = select(runs.c.id, runs.c.last_seq, runs.c.status).where(runs.c.id.in_(run_ids))
         return [RunNote(r.id, r.last_seq, RunStatus(r.status)) for r in await self._s.execute(stmt)]
 
-    async def heartbeat(self, owner: str, when: datetime) -> None:
-        await self._s.execute(
-            update(runs)
-            .where(runs.c.owner == owner, runs.c.status == str(RunStatus.RUNNING))
-            .values(heartbeat_at=when)
-        )
+    async def heartbeat(self, owners: Sequence[str], when: datetime) -> None:
+        if owners:
+            await self._s.execute(
+                update(runs)
+                .where(runs.c.owner.in_(owners), runs.c.status == str(RunStatus.RUNNING))
+                .values(heartbeat_at=when)
+            )
 
     async def stale_running(self, older_than: datetime, owner: str | None = None) -> list[str]:
         stmt = select(runs.c.id).where(
@@ -346,29 +282,6 @@ class SqlEventLog:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def append(
-        self, run_id: str, first_seq: int, events: Sequence[NewEvent]
-    ) -> list[RunEvent]:
-        now = utcnow()
-        stored = [
-            RunEvent(run_id, first_seq + i, ev.type, ev.data, now) for i, ev in enumerate(events)
-        ]
-        if stored:
-            await self._s.execute(
-                insert(run_events),
-                [
-                    {
-                        "run_id": e.run_id,
-                        "seq": e.seq,
-                        "type": str(e.type),
-                        "data": e.data,
-                        "created_at": e.created_at,
-                    }
-                    for e in stored
-                ],
-            )
-        return stored
-
     async def read_after(self, run_id: str, after_seq: int, limit: int = 1000) -> list[RunEvent]:
         stmt = (
             select(run_events)
@@ -382,9 +295,14 @@ class SqlEventLog:
         ]
 
     async def token_text(self, run_id: str) -> str:
-        stmt = (
-            select(run_events.c.data)
-            .where(run_events.c.run_id == run_id, run_events.c.type == str(EventType.TOKEN))
-            .order_by(run_events.c.seq)
-        )
-        return "".join(d["text"] for d in (await self._s.execute(stmt)).scalars())
+        return await read_token_text(self._s, run_id)
+
+
+async def read_token_text(conn: AsyncSession | AsyncConnection, run_id: str) -> str:
+    """The concatenation of the run's token texts, in order."""
+    stmt = (
+        select(run_events.c.data)
+        .where(run_events.c.run_id == run_id, run_events.c.type == str(EventType.TOKEN))
+        .order_by(run_events.c.seq)
+    )
+    return "".join(d["text"] for d in (await conn.execute(stmt)).scalars())

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cvchat.application.execution import append_in_transaction
-from cvchat.domain.events import NewEvent, RunEvent
+from cvchat.domain.ports import RunLog
 from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
 from cvchat.infrastructure.db.engine import Database
-from cvchat.infrastructure.db.log_append import append_running_postgres
 from cvchat.infrastructure.db.repositories import (
     SqlEventLog,
     SqlMessages,
@@ -19,6 +16,7 @@ from cvchat.infrastructure.db.repositories import (
     SqlThreads,
     SqlUsers,
 )
+from cvchat.infrastructure.db.run_log import SqlRunLog
 from cvchat.infrastructure.notify.postgres import Channel
 
 
@@ -57,16 +55,7 @@ class SqlUnitOfWorkFactory:
     def __init__(self, db: Database, announce: Channel | None = None) -> None:
         """``announce``: the PostgreSQL notifier's channel, for appends to notify on."""
         self.db = db
-        self._announce = None if db.is_sqlite else announce
-        self.announces_appends = self._announce is not None
+        self.log: RunLog = SqlRunLog(db, announce)
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, read_only=read_only)
-
-    async def append_running(
-        self, run_id: str, owner: str | None, events: Sequence[NewEvent]
-    ) -> list[RunEvent] | None:
-        if not self.db.is_sqlite:
-            return await append_running_postgres(self.db, run_id, owner, events, self._announce)
-        # SQLite: no UPDATE inside a CTE, so two statements in one write transaction.
-        return await append_in_transaction(self, run_id, owner, events)  # type: ignore[arg-type]

@@ -10,7 +10,8 @@ with ``RunExecution``, and claims again until nothing is queued. Runs of one thr
 execute one at a time and in order, whichever workers pick the jobs up.
 
 Each claim gets its own owner id, heart-beaten while it executes; after it, whatever is
-still ``running`` under that owner is handed back (see ``application/recovery.py``). The
+still ``running`` under that owner is handed back (``claims.py``): requeued while it has
+no token, else ended. The
 sweeper, safe in every process, requeues or ends the runs of silent owners, releases the
 jobs of workers procrastinate considers dead (their lock would block the thread forever)
 and re-enqueues queued threads that have no job.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -30,13 +30,12 @@ from procrastinate import App, PsycopgConnector
 from procrastinate import exceptions as pq_exceptions
 from procrastinate.jobs import Status
 
-from cvchat.application.recovery import WORKER_LOST, recover_stale_runs
+from cvchat.application.recovery import recover_stale_runs
 from cvchat.domain.errors import DomainError
 from cvchat.domain.model import Run, utcnow
 from cvchat.domain.ports import Notifier, UnitOfWorkFactory
 from cvchat.infrastructure.db.engine import asyncpg_dsn
-from cvchat.infrastructure.executor.inprocess import SHUTDOWN, process_identity
-from cvchat.infrastructure.observability.logging import bind_run
+from cvchat.infrastructure.executor.claims import Claims
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ class QueueExecutor:
             await self.app.open_async()
             self._opened = True
 
-    async def start(self, *, expire_all_running: bool = False) -> None:
+    async def start(self) -> None:
         await self.open()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="queue-sweeper")
 
@@ -176,14 +175,16 @@ class QueueWorker:
         grace_s: float = 30.0,
     ) -> None:
         self._executor = executor
-        self._uow_factory = uow_factory
-        self._notifier = notifier
-        self._execute = execute
         self._concurrency = concurrency
         self._grace_s = grace_s
-        self.identity = process_identity()
-        self._claims = itertools.count(1)
-        self._owners: set[str] = set()
+        self._claims = Claims(
+            uow_factory,
+            notifier,
+            execute,
+            max_attempts=executor.max_attempts,
+            resubmit=executor.submit,
+        )
+        self.identity = self._claims.identity
         self._stopping = False
         self._worker: asyncio.Task[None] | None = None
         executor.app.task(name=TASK)(self.execute_thread)
@@ -191,56 +192,16 @@ class QueueWorker:
     async def execute_thread(self, thread_id: str) -> None:
         """The job: execute the thread's queued runs, oldest first, until none is left."""
         while not self._stopping:
-            owner = f"{self.identity}#{next(self._claims)}"
-            async with self._uow_factory() as uow:
-                run = await uow.runs.claim_next(thread_id, owner)
-                await uow.commit()
-            if run is None:
+            if not await self._claims.execute_next(thread_id):
                 return
-            self._owners.add(owner)
-            reason = WORKER_LOST
-            try:
-                with bind_run(run.run_id, run.thread_id):
-                    await self._execute(run)
-                log.info("run %s left worker %s", run.run_id, owner)
-            except asyncio.CancelledError:
-                reason = SHUTDOWN  # the grace period is over
-                raise
-            except Exception:
-                log.exception("executing run %s failed", run.run_id)
-            finally:
-                self._owners.discard(owner)
-                await self._hand_back(owner, reason)
         # Stopping: what is still queued in this thread goes to another worker.
         await self._executor.submit(thread_id)
 
-    async def _hand_back(self, owner: str, reason: str) -> None:
-        """Requeue or end the run if it is still ``running`` under ``owner``."""
-        try:
-            await recover_stale_runs(
-                self._uow_factory,
-                self._notifier,
-                utcnow() + timedelta(seconds=1),
-                reason=reason,
-                owner=owner,
-                max_attempts=self._executor.max_attempts,
-                resubmit=self._executor.submit,
-            )
-        except Exception as exc:  # no database: the sweepers will, once the lease is over
-            log.warning("could not hand back the run of %s: %s", owner, exc)
-
     async def _heartbeat(self) -> None:
-        period = self._executor.lease_s / 3
         while True:
-            await asyncio.sleep(period)
-            if not self._owners:
-                continue
+            await asyncio.sleep(self._executor.lease_s / 3)
             try:
-                async with self._uow_factory() as uow:
-                    now = utcnow()
-                    for owner in list(self._owners):
-                        await uow.runs.heartbeat(owner, now)
-                    await uow.commit()
+                await self._claims.heartbeat()
             except Exception as exc:
                 log.warning("run heartbeat failed: %s", exc)
 
@@ -289,7 +250,7 @@ class QueueWorker:
         """Take no new run; running ones finish within the grace period (signal-safe)."""
         if self._stopping:
             return
-        log.info("stopping: no new runs; %d executing", len(self._owners))
+        log.info("stopping: no new runs; %d executing", len(self._claims.owners))
         self._stopping = True
         if self._worker is not None:
             self._worker.cancel()  # procrastinate's graceful shutdown, see its Worker.run

@@ -32,6 +32,7 @@ from cvchat.domain.vocabulary import (
     fold,
 )
 from cvchat.infrastructure.profiles.corpus import IndexProfiles
+from cvchat.web.deps import get_container
 from cvchat.web.schemas import ErrorOut
 
 router = APIRouter(prefix="/api", tags=["candidates"])
@@ -99,13 +100,9 @@ class CandidatesOut(BaseModel):
 
 
 def _profiles(request: Request) -> IndexProfiles:
-    state = request.app.state
-    profiles: IndexProfiles | None = getattr(state, "profiles", None)
+    profiles = get_container(request).profiles
     if profiles is None:
-        store = state.index_store
-        if store is None:
-            raise IndexUnavailable("this server has no index (the echo pipeline)")
-        profiles = state.profiles = IndexProfiles(store)
+        raise IndexUnavailable("this server has no index (the echo pipeline)")
     return profiles
 
 

@@ -1,7 +1,7 @@
 """The indexed corpus over HTTP: search, the list of CVs, and one CV's PDF.
 
-The live index lives on ``request.app.state.index_store`` (an ``IndexStore`` built once by the
-app factory); every request asks it for the version in service, so a re-index shows up without
+The live index is the container's ``index_store`` (an ``IndexStore`` built once by the
+composition root); every request asks it for the version in service, so a re-index shows up without
 a restart. Search is CPU-bound, so these handlers are plain functions: FastAPI runs them in its
 thread pool, off the event loop.
 """
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from cvchat.domain.errors import InvalidInput
 from cvchat.domain.retrieval import MAX_K, IndexUnavailable
 from cvchat.infrastructure.rag import IndexRetriever, IndexStore
+from cvchat.web.deps import get_container
 from cvchat.web.schemas import ErrorOut
 
 router = APIRouter(prefix="/api", tags=["corpus"])
@@ -67,7 +68,7 @@ class CvListOut(BaseModel):
 
 
 def _store(request: Request) -> IndexStore:
-    store: IndexStore | None = request.app.state.index_store
+    store = get_container(request).index_store
     if store is None:  # the echo pipeline without an index directory: nothing to search
         raise IndexUnavailable("this server has no index (the echo pipeline)")
     return store

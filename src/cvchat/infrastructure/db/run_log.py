@@ -1,0 +1,163 @@
+"""The run-log port in SQL: every write to a run's log, one atomic step each.
+
+Each write is one conditional UPDATE of the run row that checks the status the domain
+allows the move from (``allowed_sources``), the claim (``owner``) and, for the sweeper, a
+stale heartbeat, and moves the row's seq counter by the number of events; the events take
+their seqs from the returned counter. The UPDATE locks the row, so appends, cancels,
+endings and requeues of one run serialize and exactly one terminal write can win; a
+writer that lost finds no row and writes nothing. Endings, cancels and requeues are one
+transaction on either database; the token path (``append``) is one self-committing
+statement on PostgreSQL (``log_append.py``) and this same transaction on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
+from cvchat.domain.model import (
+    APPENDABLE,
+    RECOVERY_TRANSITIONS,
+    Message,
+    Role,
+    Run,
+    RunStatus,
+    allowed_sources,
+    utcnow,
+)
+from cvchat.infrastructure.db.engine import Database
+from cvchat.infrastructure.db.log_append import append_postgres
+from cvchat.infrastructure.db.repositories import message_row, read_token_text
+from cvchat.infrastructure.db.tables import messages, run_events, runs
+from cvchat.infrastructure.notify.postgres import Channel
+
+REQUEUE_SOURCES = allowed_sources(RunStatus.QUEUED, RECOVERY_TRANSITIONS)
+
+
+class SqlRunLog:
+    def __init__(self, db: Database, announce: Channel | None = None) -> None:
+        """``announce``: the PostgreSQL notifier's channel, for appends to notify on."""
+        self._db = db
+        self._announce = None if db.is_sqlite else announce
+        self.announces_appends = self._announce is not None
+
+    async def append(self, run: Run, events: Sequence[NewEvent]) -> list[RunEvent] | None:
+        if not self._db.is_sqlite:
+            return await append_postgres(self._db, run, events, self._announce)
+        where = _where(run.run_id, APPENDABLE, run.owner)
+        async with self._db.writer.begin() as conn:
+            last = await _move(conn, where, len(events), {})
+            if last is None:
+                return None
+            return await _insert_events(conn, run.run_id, last, events)
+
+    async def end(
+        self,
+        run: Run,
+        status: RunStatus,
+        events: Sequence[NewEvent],
+        answer: str | None = None,
+        sources: list[dict[str, Any]] | None = None,
+        *,
+        stale_before: datetime | None = None,
+    ) -> RunNote | None:
+        return await self._end(run, status, events, answer, sources, run.owner, stale_before)
+
+    async def cancel(self, run: Run, reason: str) -> RunNote | None:
+        return await self._end(
+            run, RunStatus.CANCELED, [NewEvent.canceled(reason)], None, None, None, None
+        )
+
+    async def requeue(self, run: Run, *, stale_before: datetime | None = None) -> RunNote | None:
+        # Every write moves last_seq: one since ``run`` was read makes this update miss.
+        where = and_(
+            _where(run.run_id, REQUEUE_SOURCES, run.owner, stale_before),
+            runs.c.last_seq == run.last_seq,
+        )
+        values = {"status": str(RunStatus.QUEUED), "owner": None, "heartbeat_at": None}
+        async with self._db.writer.begin() as conn:
+            last = await _move(conn, where, 0, {**values, "started_at": None})
+        return None if last is None else RunNote(run.run_id, last, RunStatus.QUEUED)
+
+    async def _end(
+        self,
+        run: Run,
+        status: RunStatus,
+        events: Sequence[NewEvent],
+        answer: str | None,
+        sources: list[dict[str, Any]] | None,
+        owner: str | None,
+        stale_before: datetime | None,
+    ) -> RunNote | None:
+        assert status.terminal, status
+        events = [*events, NewEvent.state(status)]
+        values: dict[str, Any] = {"status": str(status), "finished_at": utcnow()}
+        error = next((e.data["error"] for e in events if e.type is EventType.ERROR), None)
+        if error is not None:
+            values["error"] = error
+        where = _where(run.run_id, allowed_sources(status), owner, stale_before)
+        async with self._db.writer.begin() as conn:
+            last = await _move(conn, where, len(events), values)
+            if last is None:
+                return None
+            stored = await _insert_events(conn, run.run_id, last, events)
+            if answer is None:
+                answer = await read_token_text(conn, run.run_id)
+            message = Message(run.thread_id, Role.ASSISTANT, answer, run.run_id, sources)
+            await conn.execute(insert(messages).values(message_row(message)))
+        return RunNote(run.run_id, last, status, tuple(stored))
+
+
+def _where(
+    run_id: str,
+    sources: Collection[RunStatus],
+    owner: str | None = None,
+    stale_before: datetime | None = None,
+) -> ColumnElement[bool]:
+    conditions = [runs.c.id == run_id, runs.c.status.in_(sorted(str(s) for s in sources))]
+    if owner is not None:
+        conditions.append(runs.c.owner == owner)
+    if stale_before is not None:
+        conditions.append(runs.c.heartbeat_at < stale_before)
+    return and_(*conditions)
+
+
+async def _move(
+    conn: AsyncConnection, where: ColumnElement[bool], count: int, values: dict[str, Any]
+) -> int | None:
+    """Reserve ``count`` seqs (and set ``values``) iff the run row meets ``where``."""
+    stmt = (
+        update(runs)
+        .where(where)
+        .values(last_seq=runs.c.last_seq + count, **values)
+        .returning(runs.c.last_seq)
+    )
+    last: int | None = (await conn.execute(stmt)).scalar_one_or_none()
+    return last
+
+
+async def _insert_events(
+    conn: AsyncConnection, run_id: str, last: int, events: Sequence[NewEvent]
+) -> list[RunEvent]:
+    now = utcnow()
+    first = last - len(events) + 1
+    stored = [RunEvent(run_id, first + i, e.type, e.data, now) for i, e in enumerate(events)]
+    await conn.execute(
+        insert(run_events),
+        [
+            {
+                "run_id": e.run_id,
+                "seq": e.seq,
+                "type": str(e.type),
+                "data": e.data,
+                "created_at": e.created_at,
+            }
+            for e in stored
+        ],
+    )
+    return stored

@@ -1,0 +1,195 @@
+"""The run-log port (``SqlRunLog``) on both databases: what it returns is what is stored,
+seqs are consecutive, every status condition is the domain's transition table, and a
+write that loses (another owner, a status the table refuses) changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from cvchat.domain.events import EventType, NewEvent
+from cvchat.domain.model import (
+    APPENDABLE,
+    RECOVERY_TRANSITIONS,
+    TERMINAL_STATUSES,
+    Message,
+    Role,
+    Run,
+    RunStatus,
+    Thread,
+    User,
+    allowed_sources,
+    utcnow,
+)
+from cvchat.infrastructure.db.engine import create_database
+from cvchat.infrastructure.db.tables import runs
+from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
+
+
+@pytest.fixture
+async def uow_factory(db_url: str) -> AsyncIterator[SqlUnitOfWorkFactory]:
+    db = create_database(db_url)
+    yield SqlUnitOfWorkFactory(db)
+    await db.dispose()
+
+
+async def running_run(factory: SqlUnitOfWorkFactory, owner: str) -> Run:
+    async with factory() as uow:
+        user = User(name=f"append-{owner}-{uuid.uuid4().hex[:6]}")
+        await uow.users.add(user)
+        thread = Thread(user.user_id)
+        await uow.threads.add(thread)
+        message = Message(thread.thread_id, Role.USER, "who knows Rust?")
+        await uow.messages.add(message)
+        run = Run(thread.thread_id, message.message_id)
+        await uow.runs.add(run)
+        await uow.commit()
+    async with factory() as uow:
+        claimed = await uow.runs.claim_next(thread.thread_id, owner)
+        await uow.commit()
+    assert claimed is not None and claimed.run_id == run.run_id
+    return claimed
+
+
+async def force_status(factory: SqlUnitOfWorkFactory, run: Run, status: RunStatus) -> None:
+    """Put the stored row in ``status`` behind the port's back (test setup only)."""
+    async with factory.db.writer.begin() as conn:
+        await conn.execute(update(runs).where(runs.c.id == run.run_id).values(status=str(status)))
+
+
+async def stored(factory: SqlUnitOfWorkFactory, run: Run) -> tuple[Run, list[EventType]]:
+    async with factory(read_only=True) as uow:
+        row = await uow.runs.get(run.run_id)
+        events = await uow.events.read_after(run.run_id, 0)
+    assert row is not None
+    return row, [e.type for e in events]
+
+
+def tokens(*texts: str) -> list[NewEvent]:
+    return [NewEvent.token(t) for t in texts]
+
+
+async def test_appended_events_are_the_stored_ones(uow_factory: SqlUnitOfWorkFactory) -> None:
+    run = await running_run(uow_factory, "owner-a")
+    first = await uow_factory.log.append(run, tokens("Ada", " knows"))
+    second = await uow_factory.log.append(run, tokens(" Rust"))
+    assert first is not None and second is not None
+    async with uow_factory(read_only=True) as uow:
+        events = await uow.events.read_after(run.run_id, 0)
+        row = await uow.runs.get(run.run_id)
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events == first + second  # seq, type, data and created_at, as carried in notes
+    assert [e.data["text"] for e in events] == ["Ada", " knows", " Rust"]
+    assert all(e.type is EventType.TOKEN for e in events)
+    assert row is not None and row.last_seq == 3
+
+
+async def test_nothing_is_written_for_another_owner_or_a_stopped_run(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    run = await running_run(uow_factory, "owner-b")
+    assert await uow_factory.log.append(replace(run, owner="someone-else"), tokens("x")) is None
+    assert await uow_factory.log.end(replace(run, owner="someone-else"), RunStatus.DONE, []) is None
+    canceled = await uow_factory.log.cancel(run, "stop")
+    assert canceled is not None and canceled.seq == 2 and canceled.status is RunStatus.CANCELED
+    assert await uow_factory.log.append(run, tokens("late")) is None
+    assert await uow_factory.log.end(run, RunStatus.DONE, [NewEvent.final("late", [])]) is None
+    row, types = await stored(uow_factory, run)
+    assert types == [EventType.CANCELED, EventType.STATE]
+    assert row.last_seq == 2 and row.status is RunStatus.CANCELED
+
+
+async def test_an_ending_writes_state_last_and_the_answer(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    run = await running_run(uow_factory, "owner-c")
+    await uow_factory.log.append(run, tokens("part", "ial"))
+    note = await uow_factory.log.end(run, RunStatus.ERROR, [NewEvent.error("the model failed")])
+    assert note is not None and note.seq == 4 and note.status is RunStatus.ERROR
+    assert [e.seq for e in note.events] == [3, 4]  # what a local stream is handed
+    row, types = await stored(uow_factory, run)
+    assert types == [EventType.TOKEN, EventType.TOKEN, EventType.ERROR, EventType.STATE]
+    assert row.status is RunStatus.ERROR and row.error == "the model failed"
+    assert row.finished_at is not None
+    async with uow_factory(read_only=True) as uow:
+        answers = [m for m in await uow.messages.list_for_thread(run.thread_id) if m.run_id]
+    assert [(m.role, m.content) for m in answers if m.role is Role.ASSISTANT] == [
+        (Role.ASSISTANT, "partial")
+    ]
+
+
+def _expected(operation: str, status: RunStatus) -> bool:
+    """Whether the domain allows ``operation`` on a run stored in ``status``."""
+    if operation == "append":
+        return status in APPENDABLE
+    if operation == "cancel":
+        return status in allowed_sources(RunStatus.CANCELED)
+    if operation == "requeue":
+        return status in allowed_sources(RunStatus.QUEUED, RECOVERY_TRANSITIONS)
+    return status in allowed_sources(RunStatus(operation))
+
+
+@pytest.mark.parametrize("status", list(RunStatus))
+async def test_every_write_is_allowed_exactly_where_the_transition_table_allows_it(
+    uow_factory: SqlUnitOfWorkFactory, status: RunStatus
+) -> None:
+    operations = ["append", "cancel", "requeue", *sorted(str(s) for s in TERMINAL_STATUSES)]
+    for operation in operations:
+        run = await running_run(uow_factory, f"owner-{operation}")
+        await force_status(uow_factory, run, status)
+        log = uow_factory.log
+        if operation == "append":
+            wrote = await log.append(run, tokens("t")) is not None
+        elif operation == "cancel":
+            wrote = await log.cancel(run, "why") is not None
+        elif operation == "requeue":
+            wrote = await log.requeue(run) is not None
+        else:
+            wrote = await log.end(run, RunStatus(operation), []) is not None
+        assert wrote is _expected(operation, status), (operation, status)
+        row, types = await stored(uow_factory, run)
+        if not wrote:
+            assert row.status is status and row.last_seq == 0 and types == [], operation
+        elif operation == "requeue":
+            assert row.status is RunStatus.QUEUED and row.owner is None and types == []
+        elif operation != "append":
+            assert row.status.terminal and types[-1] is EventType.STATE
+
+
+async def test_of_a_completion_and_a_cancel_at_once_exactly_one_wins(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    for _ in range(5):
+        run = await running_run(uow_factory, "owner-race")
+        done, canceled = await asyncio.gather(
+            uow_factory.log.end(run, RunStatus.DONE, [NewEvent.final("", [])], answer=""),
+            uow_factory.log.cancel(run, "stop"),
+        )
+        assert (done is None) != (canceled is None)
+        row, types = await stored(uow_factory, run)
+        assert types.count(EventType.STATE) == 1 and types[-1] is EventType.STATE
+        assert row.last_seq == len(types)
+
+
+async def test_a_requeue_misses_once_anything_was_written_or_the_owner_is_alive(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    run = await running_run(uow_factory, "owner-d")
+    await uow_factory.log.append(run, [NewEvent.tool_start("rag.search", {})])
+    assert await uow_factory.log.requeue(run) is None  # read before the tool_start
+    async with uow_factory(read_only=True) as uow:
+        seen = await uow.runs.get(run.run_id)
+    assert seen is not None
+    # Its heartbeat (set by the claim) is newer than the lease's limit: alive.
+    assert await uow_factory.log.requeue(seen, stale_before=utcnow() - timedelta(60)) is None
+    assert await uow_factory.log.requeue(replace(seen, owner="another-claim")) is None
+    note = await uow_factory.log.requeue(seen, stale_before=utcnow() + timedelta(seconds=1))
+    assert note is not None and note.status is RunStatus.QUEUED and note.seq == 1
+    row, types = await stored(uow_factory, run)
+    assert row.status is RunStatus.QUEUED and types == [EventType.TOOL_START]
