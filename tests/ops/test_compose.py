@@ -38,8 +38,11 @@ from tests.ops.topology import (
 COMPOSE = load_compose()
 SERVICES: dict[str, Any] = COMPOSE["services"]
 APP_SERVICES = [name for name, spec in SERVICES.items() if command_of(spec)[:1] == ["cvchat"]]
-# Variables the image's processes read that are not cvchat settings.
-NOT_SETTINGS = {"HF_HOME"} | {name for names in KEY_VARIABLES.values() for name in names}
+# Variables the image's processes read that are not cvchat settings (FORWARDED_ALLOW_IPS:
+# uvicorn's).
+NOT_SETTINGS = {"HF_HOME", "FORWARDED_ALLOW_IPS"} | {
+    name for names in KEY_VARIABLES.values() for name in names
+}
 CLI = str(Path(sys.executable).with_name("cvchat"))
 
 
