@@ -234,6 +234,7 @@ def _metric(text: str, name: str, **labels: str) -> float:
 
 @pytest.mark.postgres
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # several cvchat processes, each loading what a container would
 async def test_the_topology_serves_a_run_across_processes(
     fresh_pg_url: str, tmp_path: Path
 ) -> None:
@@ -290,6 +291,7 @@ async def test_the_topology_serves_a_run_across_processes(
 
 @pytest.mark.postgres
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # several cvchat processes, each loading what a container would
 async def test_the_index_service_builds_the_index_the_api_and_workers_answer_from(
     fresh_pg_url: str, tmp_path: Path
 ) -> None:
