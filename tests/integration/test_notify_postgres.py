@@ -67,7 +67,7 @@ async def test_an_append_tells_the_other_process_once_and_not_its_own(
         await a.notifier.publish(
             RunNote(run.run_id, 2, RunStatus.RUNNING, tuple(stored), announced=True)
         )
-        local = await here.wait(timeout=1)
+        local = await here.wait(timeout=5)
         assert local is not None and local.events == tuple(stored)
         assert await there.wait(timeout=QUIET_S) is None
 

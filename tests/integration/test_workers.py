@@ -306,9 +306,10 @@ async def test_cancel_on_one_api_process_stops_the_run_on_a_worker(cluster: Clus
     print(f"cancel (A) → canceled on B's stream: {ms(seen)}")
     print(f"cancel accepted (A) → run stopped on the worker: {ms(left)}")
     print(f"cancel accepted (A) → worker's next run started: {ms(freed)}")
-    assert statistics.median(seen) < 0.5  # HTTP both ways on a loaded 2-core machine
-    assert statistics.median(left) < 0.1
-    assert max(left) < 0.25
+    # Woken by the notification, not by the 1 s re-check: medians well under it, with room
+    # for HTTP both ways on a loaded 2-core machine (the figures are printed above).
+    assert statistics.median(seen) < 0.8
+    assert statistics.median(left) < 0.3
 
 
 async def test_an_api_process_shutting_down_ends_its_streams_cleanly(cluster: Cluster) -> None:
@@ -330,7 +331,7 @@ async def test_an_api_process_shutting_down_ends_its_streams_cleanly(cluster: Cl
     assert clean, "the stream broke instead of ending"
     # uvicorn re-raises the captured SIGTERM once its graceful shutdown is done.
     assert code in (0, -signal.SIGTERM), a.tail()
-    assert ended_after < 2.0
+    assert ended_after < 4.0  # uvicorn's own graceful shutdown would wait 5 s
     assert head and head[-1].event != "state"  # it ended before the run did
     frames, _ = await read_until_end(b.api, run_id, after_frames=head)
     assert_complete_log(frames)

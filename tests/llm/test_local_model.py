@@ -21,7 +21,8 @@ from cvchat.domain.llm import ChatMessage, GenerationRequest, LlmError
 from tests.conftest import free_port
 from tests.llm.local_model import gemma_path, needs_llama_cpp
 
-pytestmark = [needs_llama_cpp, pytest.mark.slow]
+# A GGUF model loaded and run on the CPU: more than the suite's default time limit.
+pytestmark = [needs_llama_cpp, pytest.mark.slow, pytest.mark.timeout(600)]
 
 # The packaged Gemma 3 270M is a base model with no chat template: it continues text rather
 # than answering, so assertions are about real generation (greedy decoding is reproducible),

@@ -38,8 +38,11 @@ from tests.ops.topology import (
 COMPOSE = load_compose()
 SERVICES: dict[str, Any] = COMPOSE["services"]
 APP_SERVICES = [name for name, spec in SERVICES.items() if command_of(spec)[:1] == ["cvchat"]]
-# Variables the image's processes read that are not cvchat settings.
-NOT_SETTINGS = {"HF_HOME"} | {name for names in KEY_VARIABLES.values() for name in names}
+# Variables the image's processes read that are not cvchat settings (FORWARDED_ALLOW_IPS:
+# uvicorn's).
+NOT_SETTINGS = {"HF_HOME", "FORWARDED_ALLOW_IPS"} | {
+    name for names in KEY_VARIABLES.values() for name in names
+}
 CLI = str(Path(sys.executable).with_name("cvchat"))
 
 
@@ -231,6 +234,7 @@ def _metric(text: str, name: str, **labels: str) -> float:
 
 @pytest.mark.postgres
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # several cvchat processes, each loading what a container would
 async def test_the_topology_serves_a_run_across_processes(
     fresh_pg_url: str, tmp_path: Path
 ) -> None:
@@ -287,6 +291,7 @@ async def test_the_topology_serves_a_run_across_processes(
 
 @pytest.mark.postgres
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # several cvchat processes, each loading what a container would
 async def test_the_index_service_builds_the_index_the_api_and_workers_answer_from(
     fresh_pg_url: str, tmp_path: Path
 ) -> None:

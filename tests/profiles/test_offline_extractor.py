@@ -1387,14 +1387,15 @@ def test_generated_certifications(generated: list[Generated]) -> None:
 
 
 def test_extraction_speed(generated: list[Generated]) -> None:
-    """At least 50 CVs a second on one core (measured here: ~150-200)."""
+    """At least 10 CVs a second on one core (measured here: ~150-200; the floor leaves
+    room for a loaded machine and still catches a pattern gone quadratic)."""
     rounds = 3
     started = time.perf_counter()
     for _ in range(rounds):
         for cv in generated:
             extract_profile(cv.cv_id, cv.pages, as_of="2025-10")
     rate = rounds * len(generated) / (time.perf_counter() - started)
-    assert rate >= 50, f"{rate:.0f} CVs/s"
+    assert rate >= 10, f"{rate:.0f} CVs/s"
 
 
 def test_a_british_address_gives_its_town() -> None:

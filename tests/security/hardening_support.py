@@ -29,6 +29,16 @@ async def sqlite_url(folder: Path) -> str:
     return url
 
 
+def built_client(root: Path, index: str, files: dict[str, str]) -> Path:
+    """A stand-in for front/dist: ``index.html`` and ``files`` (paths inside the folder)."""
+    dist = root / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text(index)
+    for name, text in files.items():
+        (dist / name).write_text(text)
+    return dist
+
+
 async def echo_server(db_url: str, data_dir: Path, **settings: Any) -> LiveServer:
     defaults: dict[str, Any] = {
         "pipeline": "echo",

@@ -243,7 +243,10 @@ ROWS: list[Row] = [
 def route_keys(settings: Settings) -> set[tuple[str, str]]:
     """(method, path) of every route the app serves, included routers flattened."""
     keys: set[tuple[str, str]] = set()
-    for route in iter_route_contexts(create_app(settings).routes):
+    app = create_app(settings)
+    if app.router.default != app.router.not_found:  # the client's fallback (web/front.py)
+        keys.add(("GET", "/{path:path}"))
+    for route in iter_route_contexts(app.routes):
         assert route.path is not None, route
         if isinstance(route.original_route, Mount):
             keys.add(("GET", route.path))

@@ -25,7 +25,13 @@ from cvchat.web.security import CSP
 from tests.conftest import PG_ADMIN_DSN
 from tests.integration.api_client import Api
 from tests.integration.live import LiveServer
-from tests.security.hardening_support import echo_server, limits, raw_request, sqlite_url
+from tests.security.hardening_support import (
+    built_client,
+    echo_server,
+    limits,
+    raw_request,
+    sqlite_url,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST_INDEX = (
@@ -47,10 +53,7 @@ def _assert_security_headers(r: httpx.Response | object, *, hsts: bool = False) 
 @pytest.fixture(scope="module")
 async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveServer]:
     root = tmp_path_factory.mktemp("hardening")
-    dist = root / "dist"
-    (dist / "assets").mkdir(parents=True)
-    (dist / "index.html").write_text(DIST_INDEX)
-    (dist / "assets" / "index-abc.js").write_text("console.log('client')")
+    dist = built_client(root, DIST_INDEX, {"assets/index-abc.js": "console.log('client')"})
     srv = await echo_server(
         await sqlite_url(root),
         root,

@@ -260,7 +260,7 @@ async def test_an_unreachable_store_lets_requests_through(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     down = limits(messages_per_minute=1, storage_uri="redis://127.0.0.1:1/0")
-    with caplog.at_level(logging.WARNING, logger="cvchat.web.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="cvchat.infrastructure.rate_limits"):
         async with serving(await sqlite_url(tmp_path), tmp_path, limits=down) as api:
             thread = await api.new_thread()
             assert (await post(api, thread, "one")).status_code == 202
@@ -376,7 +376,9 @@ async def test_an_idle_stream_closes_and_resuming_loses_nothing(tmp_path: Path) 
             pings += ping_count
             seen += frames
             if not frames or frames[-1].event != "state":
-                assert 0.3 <= open_s < 0.9 + 0.3 + 0.5, open_s  # closed for idleness
+                # Closed for idleness: well before the run's end (~7 s of 900 ms pieces),
+                # with room for a loaded machine's scheduling.
+                assert 0.3 <= open_s < 0.9 + 0.3 + 1.5, open_s
             assert connections < 30
         assert connections >= 3  # the idle timeout did cut the stream
         assert pings >= 1  # pings flowed, and did not keep the connection open

@@ -75,6 +75,15 @@ describe("followRun", () => {
     expect(h.requests).toHaveLength(1);
   });
 
+  it("stops on a 204: the run has ended and nothing follows the cursor", async () => {
+    const h = harness([new Response(null, { status: 204 }), sseResponse(finishedRun(["never"]).map(frame))]);
+    await h.run;
+    expect(h.requests).toHaveLength(1);
+    expect(h.received).toEqual([]);
+    expect(h.fatal).toEqual([]);
+    expect(h.connections.at(-1)).toBe("closed");
+  });
+
   it("gives up on a 401 and tells the app the session is gone", async () => {
     const listener = vi.fn();
     const off = onUnauthorized(listener);

@@ -88,6 +88,9 @@ async function readOnce(options: RunStreamOptions, onOpen: () => void): Promise<
   if (response.status === 404 || response.status === 422) {
     throw new FatalStreamError(response.status === 404 ? "This run no longer exists." : "Bad stream request.");
   }
+  // 204: the run has ended and nothing follows the cursor. An EventSource stops on it, and
+  // so does this reader: reconnecting could never bring anything.
+  if (response.status === 204) return true;
   const contentType = response.headers.get("content-type") ?? "";
   if (!response.ok || !contentType.startsWith("text/event-stream") || !response.body) {
     throw new Error(`stream answered ${response.status}`);

@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 
 from cvchat.application.users import create_user
 from cvchat.domain.access import (
+    OPEN_GATE,
     AccessToken,
     Authenticator,
     Credentials,
+    Gate,
     Principal,
     SecretHasher,
     new_session_id,
@@ -82,10 +84,14 @@ class SignedIn:
 
 
 async def sign_in(
-    uow_factory: UnitOfWorkFactory, authenticator: Authenticator, token: str, ttl: timedelta
+    uow_factory: UnitOfWorkFactory,
+    authenticator: Authenticator,
+    token: str,
+    ttl: timedelta,
+    gate: Gate = OPEN_GATE,
 ) -> SignedIn:
     """Open a browser session for the holder of ``token``."""
-    principal = await authenticator.authenticate(Credentials(bearer=token))
+    principal = await authenticator.authenticate(Credentials(bearer=token), gate)
     parts = parse_token(token.strip())
     if principal is None or principal.user_id is None or parts is None:
         raise Unauthenticated("invalid or revoked token")

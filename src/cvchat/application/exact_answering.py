@@ -18,7 +18,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
@@ -38,7 +38,7 @@ from cvchat.domain.candidate_query import CandidateQuery
 from cvchat.domain.llm import ChatMessage, GenerationRequest, LlmProvider
 from cvchat.domain.model import Role
 from cvchat.domain.ports import AnswerRequest, Retrieved, ToolCall
-from cvchat.domain.profiles import ProfileCorpus, ProfileSnapshot
+from cvchat.domain.profiles import CvFile, ProfileCorpus, ProfileSnapshot
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 from cvchat.domain.vocabulary import fold
 
@@ -92,7 +92,8 @@ class OfflineQuestionParser:
     async def parse(
         self, question: str, history: Sequence[str], snapshot: ProfileSnapshot
     ) -> CandidateQuery:
-        return resolve_offline(question, history, snapshot)
+        # Rules over the whole question (up to 100,000 characters): off the event loop.
+        return await asyncio.to_thread(resolve_offline, question, history, snapshot)
 
 
 def _is_set_query(query: CandidateQuery) -> bool:
@@ -116,6 +117,16 @@ class Draft:
     result: QueryResult
     snapshot: ProfileSnapshot
     kind: str
+
+
+def _draft(
+    kind: str, question: str, result: QueryResult, files: Mapping[str, CvFile]
+) -> tuple[str, list[dict[str, Any]]]:
+    """The answer composed from the query's result, in the question's language."""
+    language = extractive.detect_language(question)
+    if kind in ("describe", "compare"):
+        return compose_profiles(result, language, files)
+    return compose_set_answer(result, language, files, count_first=kind == "count")
 
 
 def query_json(query: CandidateQuery) -> dict[str, Any]:
@@ -153,7 +164,7 @@ class AnswerRouter:
         query = await self._parser.parse(request.question, history, snapshot)
         if not _is_set_query(query):
             return await self._rag.plan(request)
-        within = self._carried(request, history, snapshot)
+        within = await asyncio.to_thread(self._carried, request, history, snapshot)
         tool_input: dict[str, Any] = {"question": request.question, "query": query_json(query)}
         if within is not None:
             tool_input["within"] = sorted(within)
@@ -191,13 +202,9 @@ class AnswerRouter:
         )
         self._telemetry.retrieval_finished(time.monotonic() - started)
         kind = answer_kind(query)
-        language = extractive.detect_language(request.question)
-        if kind in ("describe", "compare"):
-            text, sources = compose_profiles(result, language, snapshot.files)
-        else:
-            text, sources = compose_set_answer(
-                result, language, snapshot.files, count_first=kind == "count"
-            )
+        text, sources = await asyncio.to_thread(
+            _draft, kind, request.question, result, snapshot.files
+        )
         output = {
             "query": query_json(query),
             "conditions": [c.label for c in result.conditions],

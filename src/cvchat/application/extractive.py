@@ -328,7 +328,11 @@ def pieces(text: str) -> list[str]:
 
 
 async def stream_answer(question: str, numbered: Sequence[NumberedPassage]) -> AsyncIterator[str]:
-    """``compose`` streamed word by word, yielding to the loop between words."""
-    for piece in pieces(compose(question, numbered)):
+    """``compose`` streamed word by word, yielding to the loop between words.
+
+    ``compose`` runs in a worker thread: its cost grows with the question (up to 100,000
+    characters), and on the event loop it would hold up every other stream meanwhile.
+    """
+    for piece in pieces(await asyncio.to_thread(compose, question, numbered)):
         yield piece
         await asyncio.sleep(0)

@@ -35,7 +35,14 @@ async def get_run(uow_factory: UnitOfWorkFactory, run_id: str, *, actor: Princip
 @dataclass(frozen=True)
 class RunStream:
     run: Run  # as it was when the stream opened
+    after_seq: int
     batches: AsyncIterator[Batch]
+
+    @property
+    def exhausted(self) -> bool:
+        """The run had ended and the cursor was at (or past) its last event: nothing will
+        ever follow, which a client must be told apart from a dropped stream."""
+        return self.run.status.terminal and self.after_seq >= self.run.last_seq
 
 
 async def open_run_stream(
@@ -48,7 +55,7 @@ async def open_run_stream(
 ) -> RunStream:
     """The run's events after ``after_seq``; ``NotFound`` before anything is sent."""
     run = await get_run(uow_factory, run_id, actor=actor)
-    return RunStream(run, feed.batches(run_id, after_seq))
+    return RunStream(run, after_seq, feed.batches(run_id, after_seq))
 
 
 @dataclass(frozen=True)

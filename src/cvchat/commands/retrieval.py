@@ -38,6 +38,9 @@ def index(
     except BuildError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
+    except IndexUnavailable as exc:  # the embedding model cannot be loaded
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
     table = Table(title=f"index version {report.version}")
     columns = ("files", "pages", "chunks", "embedded", "reused", "profiled", "skipped", "seconds")
     for column in columns:

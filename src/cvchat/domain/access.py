@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -53,11 +54,39 @@ class Credentials:
     bearer: str | None = None
     session: str | None = None
 
+    @property
+    def subject(self) -> str:
+        """What a failed sign-in is counted against, with the client's address: the token
+        id tried (whose secret an attacker would be guessing), else the session's digest."""
+        if self.bearer is not None:
+            parts = parse_token(self.bearer.strip())
+            return f"token {parts.token_id}" if parts else "token (malformed)"
+        if self.session:
+            return f"session {session_digest(self.session)[:16]}"
+        return "none"
+
+
+# Awaited before a costly check of a credential (a password hash); raises to refuse it.
+Gate = Callable[[], Awaitable[None]]
+
+
+async def _open_gate() -> None:
+    return None
+
+
+OPEN_GATE: Gate = _open_gate
+
 
 class Authenticator(Protocol):
-    """Turns a request's credentials into a principal, or ``None`` when they prove nothing."""
+    """Turns a request's credentials into a principal, or ``None`` when they prove nothing.
 
-    async def authenticate(self, credentials: Credentials) -> Principal | None: ...
+    ``gate`` is awaited only before a costly check: a credential verified recently (or
+    checked cheaply) never waits on it, so a failure limit behind the gate cannot refuse it.
+    """
+
+    async def authenticate(
+        self, credentials: Credentials, gate: Gate = OPEN_GATE
+    ) -> Principal | None: ...
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from cvchat.bootstrap import Container
-from cvchat.domain.access import Credentials, Principal
+from cvchat.domain.access import Credentials, Gate, Principal
 from cvchat.domain.errors import Unauthenticated
 
 SESSION_COOKIE = "cvchat_session"
@@ -55,18 +55,23 @@ async def get_principal(
 
 
 @asynccontextmanager
-async def counting_failures(request: Request) -> AsyncIterator[None]:
-    """Count an ``Unauthenticated`` raised inside against the client's address, and refuse
-    (429) an address that has used up its failures before any more hashing is spent on it."""
-    limits = getattr(request.app.state, "rate_limits", None)
+async def counting_failures(request: Request, credentials: Credentials) -> AsyncIterator[Gate]:
+    """Count an ``Unauthenticated`` raised inside against (client address, credential
+    tried), and yield the gate that refuses (429) a spent pair before any hashing is spent
+    on it. Keyed on the pair, one guesser behind a shared proxy locks out only the token
+    they guess at; the address is the proxy's unless uvicorn trusts its forwarded headers
+    (``FORWARDED_ALLOW_IPS``)."""
+    limits = get_container(request).rate_limits
     address = request.client.host if request.client else "unknown"
-    if limits is not None:
-        await limits.refuse_if_spent("sign_in_failures", address)
+    key = f"{address} {credentials.subject}"
+
+    async def gate() -> None:
+        await limits.refuse_if_spent("sign_in_failures", key)
+
     try:
-        yield
+        yield gate
     except Unauthenticated:
-        if limits is not None:
-            await limits.note("sign_in_failures", address)
+        await limits.note("sign_in_failures", key)
         raise
 
 
@@ -76,8 +81,8 @@ async def principal_of(request: Request) -> Principal:
     if credentials.bearer is None and credentials.session is None:
         principal = await container.authenticator.authenticate(credentials)
     else:
-        async with counting_failures(request):
-            principal = await container.authenticator.authenticate(credentials)
+        async with counting_failures(request, credentials) as gate:
+            principal = await container.authenticator.authenticate(credentials, gate)
             if principal is None:
                 raise Unauthenticated("sign in: the access token or session is not valid")
     if principal is None:

@@ -11,18 +11,24 @@ caps header size should use ``--http h11``.
 
 from __future__ import annotations
 
-import json
 from typing import TypeVar
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cvchat.web.errors import send_error
 
 T = TypeVar("T")
 
 MAX_BODY = 1024 * 1024
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` past the limit. An ``HTTPException``, so that FastAPI, which
+    answers 400 for any other error while it reads a body, lets it through as a 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request body over {max_bytes} bytes")
 
 
 class BodySizeLimit:
@@ -52,7 +58,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -68,15 +74,7 @@ class BodySizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body over {self.max_bytes} bytes"}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, BodyTooLarge(self.max_bytes).detail)
 
 
 def server_head_bound(max_header_bytes: int) -> int:
@@ -100,18 +98,5 @@ class HeaderSizeLimit:
         if scope["type"] != "http" or header_bytes(scope) <= self.max_bytes:
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {"detail": f"request headers over {self.max_bytes} bytes in total"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 431,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        detail = f"request headers over {self.max_bytes} bytes in total"
+        await send_error(send, 431, detail, ((b"connection", b"close"),))

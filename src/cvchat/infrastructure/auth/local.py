@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from cvchat.domain.access import LOCAL, Credentials, Principal
+from cvchat.domain.access import LOCAL, OPEN_GATE, Credentials, Gate, Principal
 
 
 class LocalAuthenticator:
-    async def authenticate(self, credentials: Credentials) -> Principal | None:
+    async def authenticate(
+        self, credentials: Credentials, gate: Gate = OPEN_GATE
+    ) -> Principal | None:
         return LOCAL

@@ -6,7 +6,9 @@ deleted user fails at once, in every process. Only then is the secret compared w
 stored Argon2 hash, which costs tens of milliseconds of CPU on purpose; a successful
 comparison is remembered in memory for ``cache_s`` seconds, keyed by a SHA-256 digest of
 the secret and the stored hash, so the next requests skip it. The cache therefore never
-makes a revoked token valid: revocation is as immediate as without it.
+makes a revoked token valid: revocation is as immediate as without it. The caller's gate
+(the failed sign-in limit) is awaited right before a hash, and only then: a token in the
+cache, an unknown id or a revoked one never waits on it.
 
 Sessions: the cookie holds a 256-bit random id; the database holds its SHA-256 digest and
 an expiry, looked up on each request.
@@ -21,7 +23,9 @@ import time
 from collections.abc import Callable
 
 from cvchat.domain.access import (
+    OPEN_GATE,
     Credentials,
+    Gate,
     Principal,
     SecretHasher,
     parse_token,
@@ -49,14 +53,16 @@ class TokenAuthenticator:
         self._clock = clock
         self._verified: dict[str, float] = {}  # digest(secret, hash) -> valid until
 
-    async def authenticate(self, credentials: Credentials) -> Principal | None:
+    async def authenticate(
+        self, credentials: Credentials, gate: Gate = OPEN_GATE
+    ) -> Principal | None:
         if credentials.bearer is not None:
-            return await self._token(credentials.bearer)
+            return await self._token(credentials.bearer, gate)
         if credentials.session:
             return await self._session(credentials.session)
         return None
 
-    async def _token(self, text: str) -> Principal | None:
+    async def _token(self, text: str, gate: Gate) -> Principal | None:
         parts = parse_token(text.strip())
         if parts is None:
             return None
@@ -67,6 +73,7 @@ class TokenAuthenticator:
         key = hashlib.sha256(f"{parts.secret}\0{token.token_hash}".encode()).hexdigest()
         now = self._clock()
         if self._verified.get(key, 0.0) <= now:
+            await gate()
             # Argon2 is CPU-bound: off the event loop.
             if not await asyncio.to_thread(self._hasher.verify, parts.secret, token.token_hash):
                 return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from cvchat.application.exact_answering import (
@@ -25,7 +26,7 @@ class LlmQuestionParser:
     async def parse(
         self, question: str, history: Sequence[str], snapshot: ProfileSnapshot
     ) -> CandidateQuery:
-        fallback = resolve_offline(question, history, snapshot)
+        fallback = await asyncio.to_thread(resolve_offline, question, history, snapshot)
         return await parse_question_llm(
             self._provider, question, history, fallback=fallback, vocabulary_hint=_hint(snapshot)
         )

@@ -31,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 from tqdm.auto import tqdm
 
+from cvchat.domain.retrieval import IndexUnavailable
+
 log = logging.getLogger(__name__)
 
 OFFLINE_MODEL = "offline-minilm"
@@ -302,9 +304,25 @@ def load_embedder(
     model_name: str, backend: Backend = "torch", cache_dir: Path | None = None
 ) -> Embedder:
     """The process-wide instance of a model and backend: loading costs seconds, so it happens
-    once. ``cache_dir`` (where ONNX exports live) only matters to the first load."""
+    once. ``cache_dir`` (where ONNX exports live) only matters to the first load.
+
+    A model that cannot be loaded (a hub name without network, a missing folder) raises
+    ``IndexUnavailable`` with one line that names the setting, not the hub's traceback.
+    """
     key = (model_name, backend)
     with _loading:
         if key not in _loaded:
-            _loaded[key] = Embedder(model_name, backend, cache_dir)
+            try:
+                _loaded[key] = Embedder(model_name, backend, cache_dir)
+            except OSError as exc:
+                raise IndexUnavailable(_unloadable(model_name, exc)) from exc
         return _loaded[key]
+
+
+def _unloadable(model_name: str, exc: OSError) -> str:
+    reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), repr(exc))
+    return (
+        f"cannot load the embedding model {model_name!r} (CVCHAT_RAG__EMBEDDING_MODEL): "
+        f"{reason} Set it to {OFFLINE_MODEL!r} (the default, installed with cvchat), a local "
+        "model folder, or a hub name this machine can download."
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Header, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
@@ -46,6 +46,7 @@ async def read_run(run_id: RunId, c: ContainerDep, actor: PrincipalDep) -> RunOu
     response_class=EventSourceResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "The run's events as SSE."},
+        204: {"description": "The run has ended and nothing follows the resume cursor."},
         404: {"model": ErrorOut},
         422: {"model": ErrorOut},
         429: {"model": ErrorOut, "description": "A per-user limit; see Retry-After."},
@@ -59,7 +60,7 @@ async def read_run_events(
     limits: RateLimitsDep,
     last_event_id: Annotated[str | None, Query(description="Resume after this seq.")] = None,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-) -> EventSourceResponse:
+) -> Response:
     # The header is what a reconnecting EventSource sends, newer than the URL's cursor; a bad
     # value in either is refused, even where the header would have won.
     header_after = parse_cursor(last_event_id_header, "Last-Event-ID")
@@ -67,6 +68,10 @@ async def read_run_events(
     after = header_after if header_after is not None else (query_after or 0)
     # 404 as JSON before the stream starts, for unknown runs and other users' runs alike.
     stream = await open_run_stream(c.uow_factory, c.feed, run_id, after, actor=actor)
+    if stream.exhausted:
+        # An empty 200 would look like a dropped stream: EventSource would reconnect forever.
+        # By the SSE specification a 204 makes it stop.
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     run = stream.run
     bind_run_for_task(run.run_id, run.thread_id)  # this request's log lines name the run
 

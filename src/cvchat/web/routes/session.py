@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import StringConstraints
 
 from cvchat.application.access import sign_in, sign_out
-from cvchat.domain.access import Principal
+from cvchat.domain.access import Credentials, Principal
 from cvchat.web.deps import SESSION_COOKIE, ContainerDep, counting_failures, principal_of
 from cvchat.web.schemas import SIGNED_IN_ONLY, UNREADABLE_BODY, ErrorOut, Strict
 
@@ -54,8 +54,8 @@ async def open_session(
     if auth.mode == "none":
         return _out(auth.mode, None)
     ttl = timedelta(hours=auth.session_ttl_h)
-    async with counting_failures(request):
-        signed = await sign_in(c.uow_factory, c.authenticator, body.token, ttl)
+    async with counting_failures(request, Credentials(bearer=body.token)) as gate:
+        signed = await sign_in(c.uow_factory, c.authenticator, body.token, ttl, gate)
     response.set_cookie(
         SESSION_COOKIE,
         signed.session_id,
