@@ -11,6 +11,7 @@ from cvchat.application.execution import append_in_transaction
 from cvchat.domain.events import NewEvent, RunEvent
 from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
 from cvchat.infrastructure.db.engine import Database
+from cvchat.infrastructure.db.idempotency_repository import SqlIdempotency
 from cvchat.infrastructure.db.log_append import append_running_postgres
 from cvchat.infrastructure.db.repositories import (
     SqlEventLog,
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(session)
         self.tokens = SqlAccessTokens(session)
         self.sessions = SqlSessions(session)
+        self.idempotency = SqlIdempotency(session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
