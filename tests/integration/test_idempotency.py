@@ -31,6 +31,13 @@ async def _questions(db_url: str, thread_id: str) -> list[dict[str, Any]]:
     ]
 
 
+async def _finished(api: Api, *run_ids: str) -> None:
+    """Read each run's stream to its end: no run of these tests outlives them (neighbours
+    count whole tables)."""
+    for run_id in run_ids:
+        assert (await api.events(run_id))[-1].event == "state"
+
+
 async def test_a_retried_message_answers_the_first_post_and_stores_nothing(
     api: Api, db_url: str
 ) -> None:
@@ -39,7 +46,7 @@ async def test_a_retried_message_answers_the_first_post_and_stores_nothing(
     first = await _post(api, path, {"content": "Who knows Go?"}, key)
     assert first.status_code == 202, first.text
     # The run may have finished by now: the retry still answers exactly the first response.
-    await api.events(first.json()["run_id"])
+    await _finished(api, first.json()["run_id"])
     again = await _post(
         api, path, {"content": "Who knows Go?", "multitask_strategy": "enqueue"}, key
     )
@@ -71,7 +78,8 @@ async def test_a_used_key_with_another_request_is_refused_and_changes_nothing(
         assert "Idempotency-Key was already used for a different request" in r.json()["detail"]
     assert [m["content"] for m in await _questions(db_url, thread_id)] == ["one"]
     assert await _questions(db_url, other_thread) == []
-    assert (await api.run(first.json()["run_id"]))["status"] != "canceled"
+    await _finished(api, first.json()["run_id"])
+    assert (await api.run(first.json()["run_id"]))["status"] == "done"
 
 
 async def test_racing_retries_with_one_key_store_one_message(api: Api, db_url: str) -> None:
@@ -87,6 +95,7 @@ async def test_racing_retries_with_one_key_store_one_message(api: Api, db_url: s
     assert len({(r.json()["run_id"], r.json()["message_id"]) for r in answers}) == 1
     assert len(await _questions(db_url, thread_id)) == 1
     assert len(await fetch_rows(db_url, runs, thread_id=thread_id)) == 1
+    await _finished(api, answers[0].json()["run_id"])
 
 
 async def test_without_a_key_two_posts_make_two_runs(api: Api, db_url: str) -> None:
@@ -94,6 +103,7 @@ async def test_without_a_key_two_posts_make_two_runs(api: Api, db_url: str) -> N
     ids = {await api.ask(thread_id, "same") for _ in range(2)}
     assert len(ids) == 2
     assert len(await _questions(db_url, thread_id)) == 2
+    await _finished(api, *ids)
 
 
 async def test_thread_and_user_creation_replay_under_a_key(api: Api, db_url: str) -> None:
@@ -131,9 +141,9 @@ async def test_empty_or_overlong_keys_are_refused(api: Api, db_url: str, key: st
     assert await _questions(db_url, thread_id) == []
     assert await fetch_rows(db_url, idempotency_keys, key=key) == []
     longest = {"Idempotency-Key": uuid.uuid4().hex.ljust(255, "k")}
-    assert (
-        await _post(api, f"/api/threads/{thread_id}/messages", {"content": "hi"}, longest)
-    ).status_code == 202
+    ok = await _post(api, f"/api/threads/{thread_id}/messages", {"content": "hi"}, longest)
+    assert ok.status_code == 202, ok.text
+    await _finished(api, ok.json()["run_id"])
 
 
 async def test_keys_are_per_user(db_url: str, tmp_path: Path) -> None:

@@ -1,6 +1,10 @@
 """Idempotency keys in the database, on SQLite and PostgreSQL: the key is taken in the
 transaction that stores the result, a second claim waits for the first to end, keys expire
-after 24 h (the clock is injected), and a queue-mode retry re-submits a stranded run."""
+after 24 h (the clock is injected), and a queue-mode retry re-submits a stranded run.
+
+Each test has a database of its own: the runs posted here stay queued, and a live server of
+the session's shared database would pick them up and execute them under other tests.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +33,8 @@ from tests.unit.fakes import RecordingExecutor
 
 
 @pytest.fixture
-async def uow(db_url: str) -> AsyncIterator[SqlUnitOfWorkFactory]:
-    db = create_database(db_url)
+async def uow(own_db_url: str) -> AsyncIterator[SqlUnitOfWorkFactory]:
+    db = create_database(own_db_url)
     yield SqlUnitOfWorkFactory(db)
     await db.dispose()
 
@@ -70,7 +74,7 @@ async def test_a_second_claim_waits_for_the_first_transaction(
         assert recorded is None  # the first rolled back: the key was free after all
 
 
-async def test_keys_expire_after_24_hours(uow: SqlUnitOfWorkFactory, db_url: str) -> None:
+async def test_keys_expire_after_24_hours(uow: SqlUnitOfWorkFactory, own_db_url: str) -> None:
     thread_id, key, t0 = await _thread(uow), uuid.uuid4().hex, utcnow()
     n, ex = InProcessNotifier(), RecordingExecutor()
     first = await post_message(uow, n, ex, thread_id, "one", idempotency_key=key, now=t0)
@@ -83,13 +87,15 @@ async def test_keys_expire_after_24_hours(uow: SqlUnitOfWorkFactory, db_url: str
     later = day + timedelta(seconds=1)
     reused = await post_message(uow, n, ex, thread_id, "two", idempotency_key=key, now=later)
     assert reused.run.run_id != first.run.run_id
-    assert len(await fetch_rows(db_url, runs, thread_id=thread_id)) == 2
+    assert len(await fetch_rows(own_db_url, runs, thread_id=thread_id)) == 2
     # The key now names the second post, for 24 h from its reuse.
     replay = await post_message(uow, n, ex, thread_id, "two", idempotency_key=key, now=later)
     assert replay.run.run_id == reused.run.run_id
 
 
-async def test_the_sweepers_purge_expired_keys_only(uow: SqlUnitOfWorkFactory, db_url: str) -> None:
+async def test_the_sweepers_purge_expired_keys_only(
+    uow: SqlUnitOfWorkFactory, own_db_url: str
+) -> None:
     old, fresh, now = uuid.uuid4().hex, uuid.uuid4().hex, utcnow()
     for key, when in ((old, now - timedelta(hours=25)), (fresh, now - timedelta(hours=23))):
         async with uow() as unit:
@@ -97,11 +103,11 @@ async def test_the_sweepers_purge_expired_keys_only(uow: SqlUnitOfWorkFactory, d
             await unit.commit()
     # Two hours ago neither had expired: a purge then keeps both.
     await purge_expired_keys(uow, now - timedelta(hours=2))
-    assert len(await fetch_rows(db_url, idempotency_keys, key=old)) == 1
+    assert len(await fetch_rows(own_db_url, idempotency_keys, key=old)) == 1
     # The in-process executor's sweep, on the real clock, drops the old key and keeps the other.
     await InProcessExecutor(uow, InProcessNotifier(), RecordingExecutor().submit).sweep()
-    assert await fetch_rows(db_url, idempotency_keys, key=old) == []
-    assert len(await fetch_rows(db_url, idempotency_keys, key=fresh)) == 1
+    assert await fetch_rows(own_db_url, idempotency_keys, key=old) == []
+    assert len(await fetch_rows(own_db_url, idempotency_keys, key=fresh)) == 1
 
 
 async def test_a_retry_after_a_failed_queue_hand_off_resubmits_the_same_run() -> None:

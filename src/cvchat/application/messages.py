@@ -11,7 +11,7 @@ from cvchat.application.runs import INTERRUPTED, cancel_in
 from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
 from cvchat.domain.events import RunNote
-from cvchat.domain.model import Message, MultitaskStrategy, Role, Run, RunStatus, utcnow
+from cvchat.domain.model import Message, MultitaskStrategy, Role, Run, RunStatus, new_id, utcnow
 from cvchat.domain.ports import Executor, Notifier, UnitOfWork, UnitOfWorkFactory
 
 MAX_CONTENT = 100_000
@@ -69,19 +69,19 @@ async def post_message(
         "post_message",
         {"thread_id": thread_id, "content": content, "multitask_strategy": str(strategy)},
     )
-    message = Message(thread_id, Role.USER, content)
-    run = Run(thread_id=thread_id, user_message_id=message.message_id)
-    message.run_id = run.run_id
-    outcome = {"run_id": run.run_id, "message_id": message.message_id, "status": str(run.status)}
+    # Ids now, for the key's outcome; the rows (and their times) once the thread is locked,
+    # so that creation order is the order in which posts to the thread got through.
+    ids = {"run_id": new_id(), "message_id": new_id()}
     notes: list[RunNote] = []
     async with uow_factory() as uow:
-        first = await first_outcome(uow, request, outcome, now)
+        first = await first_outcome(uow, request, {**ids, "status": str(RunStatus.QUEUED)}, now)
         if first is not None:
             posted = await _posted_before(uow, first)
         else:
-            await _post_in(uow, notes, run, message, strategy, actor, max_active_runs)
+            posted = await _post_in(
+                uow, notes, thread_id, content, ids, strategy, actor, max_active_runs
+            )
             await uow.commit()
-            posted = Posted(run, message)
     for note in notes:
         await notifier.publish(note)
     if posted.run.status is RunStatus.QUEUED:
@@ -92,13 +92,13 @@ async def post_message(
 async def _post_in(
     uow: UnitOfWork,
     notes: list[RunNote],
-    run: Run,
-    message: Message,
+    thread_id: str,
+    content: str,
+    ids: dict[str, str],
     strategy: MultitaskStrategy,
     actor: Principal,
     max_active_runs: int | None,
-) -> None:
-    thread_id = run.thread_id
+) -> Posted:
     thread = await uow.threads.get(thread_id, for_update=True)
     if thread is None or not actor.sees(thread.user_id):
         raise NotFound("unknown thread")
@@ -119,9 +119,14 @@ async def _post_in(
                 f"{max_active_runs}); wait for one to finish or cancel one",
                 ACTIVE_RUNS_RETRY_S,
             )
+    message = Message(
+        thread_id, Role.USER, content, run_id=ids["run_id"], message_id=ids["message_id"]
+    )
+    run = Run(thread_id=thread_id, user_message_id=message.message_id, run_id=ids["run_id"])
     await uow.messages.add(message)
     await uow.runs.add(run)
-    await uow.threads.touch(thread_id, utcnow(), _title(message.content))
+    await uow.threads.touch(thread_id, utcnow(), _title(content))
+    return Posted(run, message)
 
 
 async def _posted_before(uow: UnitOfWork, first: dict[str, Any]) -> Posted:
