@@ -16,6 +16,7 @@ from typing import Any
 
 from cvchat.domain.errors import Conflict
 from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
+from cvchat.domain.idempotency import KEY_TTL, IdempotentRequest, Recorded
 from cvchat.domain.model import (
     ACTIVE_STATUSES,
     APPENDABLE,
@@ -40,6 +41,7 @@ class Store:
     runs: dict[str, Run] = field(default_factory=dict)
     owners: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     events: dict[str, list[RunEvent]] = field(default_factory=dict)
+    keys: dict[tuple[str, str], Recorded] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     commits: int = 0
     reads: int = 0
@@ -62,12 +64,14 @@ class FakeUnitOfWork:
             runs=copy.deepcopy(self._store.runs),
             owners=dict(self._store.owners),
             events={k: list(v) for k, v in self._store.events.items()},
+            keys=dict(self._store.keys),
         )
         self.users = _Users(self._draft)
         self.threads = _Threads(self._draft)
         self.messages = _Messages(self._draft)
         self.runs = _Runs(self._draft)
         self.events = _Events(self._draft, self._store)
+        self.idempotency = _Keys(self._draft)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -78,7 +82,7 @@ class FakeUnitOfWork:
         assert not self._read_only, "read-only unit of work committed"
         s, d = self._store, self._draft
         s.users, s.threads, s.messages = d.users, d.threads, d.messages
-        s.runs, s.owners, s.events = d.runs, d.owners, d.events
+        s.runs, s.owners, s.events, s.keys = d.runs, d.owners, d.events, d.keys
         s.commits += 1
 
 
@@ -236,8 +240,32 @@ class _Messages:
     async def add(self, message: Message) -> None:
         self.d.messages.append(message)
 
+    async def get(self, message_id: str) -> Message | None:
+        return next((m for m in self.d.messages if m.message_id == message_id), None)
+
     async def list_for_thread(self, thread_id: str) -> list[Message]:
         return [m for m in self.d.messages if m.thread_id == thread_id]
+
+
+class _Keys:
+    def __init__(self, d: Store) -> None:
+        self.d = d
+
+    async def claim(
+        self, request: IdempotentRequest, outcome: dict[str, Any], now: datetime
+    ) -> Recorded | None:
+        where = (request.scope, request.key)
+        first = self.d.keys.get(where)
+        if first is not None and first.created_at >= now - KEY_TTL:
+            return first
+        self.d.keys[where] = Recorded(request.fingerprint, dict(outcome), now)
+        return None
+
+    async def purge(self, older_than: datetime) -> int:
+        old = [k for k, r in self.d.keys.items() if r.created_at < older_than]
+        for k in old:
+            del self.d.keys[k]
+        return len(old)
 
 
 class _Runs:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from cvchat.application.idempotency import first_outcome, idempotent_request
 from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import NotFound
 from cvchat.domain.model import Message, RunStatus, Thread, conversation_order
@@ -11,12 +13,25 @@ from cvchat.domain.ports import ThreadSummary, UnitOfWorkFactory
 
 
 async def create_thread(
-    uow_factory: UnitOfWorkFactory, user_id: str, *, actor: Principal = LOCAL
+    uow_factory: UnitOfWorkFactory,
+    user_id: str,
+    *,
+    actor: Principal = LOCAL,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
 ) -> Thread:
+    """With an ``idempotency_key`` seen before (same caller and user), the thread it created."""
+    request = idempotent_request(actor, idempotency_key, "create_thread", {"user_id": user_id})
+    thread = Thread(user_id=user_id)
     async with uow_factory() as uow:
+        first = await first_outcome(uow, request, {"thread_id": thread.thread_id}, now)
+        if first is not None:
+            created = await uow.threads.get(first["thread_id"])
+            if created is None:
+                raise NotFound("unknown thread")
+            return created
         if not actor.sees(user_id) or await uow.users.get(user_id) is None:
             raise NotFound("unknown user")
-        thread = Thread(user_id=user_id)
         await uow.threads.add(thread)
         await uow.commit()
     return thread

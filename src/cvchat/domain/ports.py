@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from cvchat.domain.access import AccessTokenRepository, SessionRepository
 from cvchat.domain.events import NewEvent, RunEvent, RunNote
+from cvchat.domain.idempotency import IdempotentRequest, Recorded
 from cvchat.domain.model import Message, Run, RunStatus, Thread, User
 from cvchat.domain.retrieval import CvHit
 
@@ -47,6 +48,8 @@ class ThreadRepository(Protocol):
 
 class MessageRepository(Protocol):
     async def add(self, message: Message) -> None: ...
+
+    async def get(self, message_id: str) -> Message | None: ...
 
     async def list_for_thread(self, thread_id: str) -> list[Message]:
         """Oldest first."""
@@ -91,6 +94,24 @@ class EventLog(Protocol):
         """The concatenation of the run's token texts, in order."""
 
 
+class IdempotencyRepository(Protocol):
+    async def claim(
+        self, request: IdempotentRequest, outcome: dict[str, Any], now: datetime
+    ) -> Recorded | None:
+        """Take the key for this transaction with ``outcome``, or return what took it first.
+
+        ``None``: the key is ours; it is stored with ``outcome`` when the transaction commits
+        and freed if it rolls back. A record older than ``KEY_TTL`` is dropped first, so an
+        expired key is free again. The key is unique per scope in the database, so of two
+        concurrent claims one waits for the other's transaction (PostgreSQL: on the unique
+        index; SQLite: there is one writer) and then returns its committed record. Take it
+        first in the transaction, before any row lock, so the wait cannot deadlock.
+        """
+
+    async def purge(self, older_than: datetime) -> int:
+        """Drop the records created before ``older_than``; how many went."""
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     threads: ThreadRepository
@@ -99,6 +120,7 @@ class UnitOfWork(Protocol):
     events: EventLog
     tokens: AccessTokenRepository
     sessions: SessionRepository
+    idempotency: IdempotencyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

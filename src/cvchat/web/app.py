@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "DELETE"],
-        allow_headers=["Content-Type", "Last-Event-ID", "Authorization"],
+        allow_headers=["Content-Type", "Last-Event-ID", "Authorization", "Idempotency-Key"],
         expose_headers=["Retry-After"],  # so a browser client can honour a 429
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)

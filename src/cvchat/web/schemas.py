@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
+from cvchat.domain.idempotency import MAX_KEY
 from cvchat.domain.model import MultitaskStrategy, Run, RunStatus
 
 # Ids are 32 lowercase hex characters; anything else is refused before any query.
@@ -125,3 +127,20 @@ SIGNED_IN_ONLY: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Token mode: no valid token or session."},
     429: {"model": ErrorOut, "description": "Too many failed sign-ins from this address."},
 }
+
+
+# The ``Idempotency-Key`` request header of the create routes (domain/idempotency.py).
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=MAX_KEY,
+        description=(
+            "An opaque key (1-255 characters, e.g. a UUID) that makes a retry safe: for 24 h, "
+            "the same key with the same request answers the first response again (same "
+            "status, same ids) and stores nothing; with a different request it is refused "
+            "(422). Keys are per caller. Without the header every request creates anew."
+        ),
+    ),
+]

@@ -134,6 +134,10 @@ class SqlMessages:
     async def add(self, message: Message) -> None:
         await self._s.execute(insert(messages).values(message_row(message)))
 
+    async def get(self, message_id: str) -> Message | None:
+        row = (await self._s.execute(select(messages).where(messages.c.id == message_id))).first()
+        return _message(row) if row else None
+
     async def list_for_thread(self, thread_id: str) -> list[Message]:
         stmt = (
             select(messages)

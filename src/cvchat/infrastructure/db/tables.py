@@ -145,3 +145,19 @@ sessions = Table(
     Index(None, "user_id"),
     Index(None, "token_id"),
 )
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    # The caller the key belongs to: a user id, or "local" in auth mode none.
+    Column("scope", String(64), nullable=False),
+    Column("key", String(255), nullable=False),
+    # SHA-256 (hex) of the request's canonical JSON: a reuse for another request is refused.
+    Column("fingerprint", String(64), nullable=False),
+    # The ids the first request created, answered again to a retry.
+    Column("outcome", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    # UNIQUE(scope, key): the database decides which of two concurrent requests is first.
+    PrimaryKeyConstraint("scope", "key"),
+    Index(None, "created_at"),
+)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cvchat.domain.ports import RunLog
 from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
 from cvchat.infrastructure.db.engine import Database
+from cvchat.infrastructure.db.idempotency_repository import SqlIdempotency
 from cvchat.infrastructure.db.repositories import (
     SqlEventLog,
     SqlMessages,
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(session)
         self.tokens = SqlAccessTokens(session)
         self.sessions = SqlSessions(session)
+        self.idempotency = SqlIdempotency(session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

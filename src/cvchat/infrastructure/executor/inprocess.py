@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from cvchat.application.idempotency import purge_expired_keys
 from cvchat.application.recovery import expire_stale_runs, resubmit_orphaned_queues
 from cvchat.domain.model import Run, utcnow
 from cvchat.domain.ports import Notifier, UnitOfWorkFactory
@@ -85,6 +86,10 @@ class InProcessExecutor:
         if expired:
             log.warning("ended %d runs whose process stopped: %s", len(expired), expired)
         await resubmit_orphaned_queues(self._uow_factory, self)
+        try:
+            await purge_expired_keys(self._uow_factory)
+        except Exception as exc:  # a schema not migrated yet: the runs above matter more
+            log.warning("purging expired idempotency keys failed: %s", exc)
 
     async def _every(self, period: float, action: Callable[[], Awaitable[None]]) -> None:
         while True:

@@ -30,6 +30,7 @@ from procrastinate import App, PsycopgConnector
 from procrastinate import exceptions as pq_exceptions
 from procrastinate.jobs import Status
 
+from cvchat.application.idempotency import purge_expired_keys
 from cvchat.application.recovery import recover_stale_runs
 from cvchat.domain.errors import DomainError
 from cvchat.domain.model import Run, utcnow
@@ -139,6 +140,7 @@ class QueueExecutor:
         await self._release_stalled_jobs()
         for thread_id in await self._orphaned_threads():
             await self.submit(thread_id)
+        await purge_expired_keys(self._uow_factory)
 
     async def _release_stalled_jobs(self) -> None:
         """Fail the jobs of workers without a heartbeat, so that their thread lock frees."""

@@ -15,6 +15,7 @@ from cvchat.web.schemas import (
     ID_PATTERN,
     UNREADABLE_BODY,
     ErrorOut,
+    IdempotencyKey,
     MessageIn,
     MessageOut,
     PostedOut,
@@ -33,12 +34,16 @@ ThreadId = Annotated[str, Path(pattern=ID_PATTERN)]
     response_model=ThreadOut,
     responses={**UNREADABLE_BODY, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def post_thread(body: ThreadIn, c: ContainerDep, actor: PrincipalDep) -> ThreadOut:
+async def post_thread(
+    body: ThreadIn, c: ContainerDep, actor: PrincipalDep, idempotency_key: IdempotencyKey = None
+) -> ThreadOut:
     """``user_id`` may be left out when signed in: the thread is the caller's."""
     user_id = body.user_id or actor.user_id
     if user_id is None:
         raise InvalidInput("user_id is required")
-    thread = await create_thread(c.uow_factory, user_id, actor=actor)
+    thread = await create_thread(
+        c.uow_factory, user_id, actor=actor, idempotency_key=idempotency_key
+    )
     return ThreadOut(
         thread_id=thread.thread_id, user_id=thread.user_id, created_at=thread.created_at
     )
@@ -82,7 +87,11 @@ async def read_thread(thread_id: ThreadId, c: ContainerDep, actor: PrincipalDep)
     dependencies=[Depends(limit_message_posts)],
 )
 async def post_thread_message(
-    thread_id: ThreadId, body: MessageIn, c: ContainerDep, actor: PrincipalDep
+    thread_id: ThreadId,
+    body: MessageIn,
+    c: ContainerDep,
+    actor: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> PostedOut:
     posted = await post_message(
         c.uow_factory,
@@ -93,10 +102,11 @@ async def post_thread_message(
         body.multitask_strategy,
         actor=actor,
         max_active_runs=c.settings.limits.active_run_cap(c.settings.auth.mode),
+        idempotency_key=idempotency_key,
     )
     return PostedOut(
         run_id=posted.run.run_id,
         thread_id=thread_id,
         message_id=posted.message.message_id,
-        status=posted.run.status,
+        status=posted.status,
     )

@@ -15,6 +15,7 @@ from cvchat.web.schemas import (
     STORABLE_TEXT,
     UNREADABLE_BODY,
     ErrorOut,
+    IdempotencyKey,
     ThreadSummaryOut,
     UserIn,
     UserOut,
@@ -35,9 +36,11 @@ router = APIRouter(prefix="/api/users", tags=["users"])
         422: {"model": ErrorOut},
     },
 )
-async def post_user(body: UserIn, c: ContainerDep, actor: PrincipalDep) -> UserOut:
+async def post_user(
+    body: UserIn, c: ContainerDep, actor: PrincipalDep, idempotency_key: IdempotencyKey = None
+) -> UserOut:
     """Auth mode ``none`` only: with tokens, users come from ``cvchat users create`` (403)."""
-    user = await create_user(c.uow_factory, body.name, actor=actor)
+    user = await create_user(c.uow_factory, body.name, actor=actor, idempotency_key=idempotency_key)
     return UserOut(user_id=user.user_id, name=user.name, created_at=user.created_at)
 
 
