@@ -30,11 +30,30 @@ from cvchat.domain.model import (
 from cvchat.infrastructure.db.engine import create_database
 from cvchat.infrastructure.db.tables import runs
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
+from tests.conftest import fresh_pg_database
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def log_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A database of this module's own: the runs it leaves queued or running must not be
+    picked up by the executor of a later test that shares the session's database."""
+    from cvchat.infrastructure.db.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('run-log')}/cvchat.db"
+        await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    async with fresh_pg_database() as url:
+        await asyncio.to_thread(upgrade, url)
+        yield url
 
 
 @pytest.fixture
-async def uow_factory(db_url: str) -> AsyncIterator[SqlUnitOfWorkFactory]:
-    db = create_database(db_url)
+async def uow_factory(log_db_url: str) -> AsyncIterator[SqlUnitOfWorkFactory]:
+    db = create_database(log_db_url)
     yield SqlUnitOfWorkFactory(db)
     await db.dispose()
 
