@@ -183,3 +183,43 @@ def test_tools_in_the_candidates_own_hands_stay_skills() -> None:
         "Built payment services in Rust and hired two engineers for the team.\n"
     )
     assert "Rust" in skills(profile)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an academic title of any faculty, the name glued to the headline
+        (
+            "Dipl.-Kfm. Jörg BrandtHead of Controlling\njoerg.brandt@posteo.de\nBremen\n",
+            "Jörg Brandt",
+        ),
+        # a degree after a comma, glued to the headline
+        ("Ing. Petra Novak, BScCloud Engineer\npetra.novak@seznam.cz\nBrno\n", "Petra Novak"),
+        # surname first, then a comma and the given name
+        (
+            "OKAFOR MENSAH, GRACE\nBackend Developer\ngrace.okafor@gmail.com\n",
+            "Grace Okafor Mensah",
+        ),
+        # a phone number at the end of the name's line is no date
+        (
+            "Tomás Ibarra SotoDesarrollador Backend · Go Lima, Perú +51 987 654 3210\n"
+            "tomas.ibarra@gmail.com\n",
+            "Tomás Ibarra Soto",
+        ),
+    ],
+)
+def test_titles_degrees_and_surname_first_names(text: str, expected: str) -> None:
+    assert name(extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("contact", "expected"),
+    [
+        ("London, Ontario N6A 3K7", ("London", "Canada")),
+        ("Halifax, NS", ("Halifax", "Canada")),
+        ("Amsterdam, NL", ("Amsterdam", "NL")),  # a country code stays a country
+    ],
+)
+def test_canadian_provinces(contact: str, expected: tuple[str, str]) -> None:
+    profile = extract(f"Imogen Castell\nData Analyst\n{contact} | imogen.castell@fastmail.com\n")
+    assert place(profile) == expected

@@ -21,6 +21,7 @@ from cvchat.infrastructure.profiles.offline_places import BASED, PARTICLES
 from cvchat.infrastructure.profiles.offline_text import HEADER, Document, Line
 from cvchat.infrastructure.profiles.offline_words import (
     EMAIL,
+    PHONE,
     URL_OR_EMAIL,
     has_title_word,
     is_contact,
@@ -34,7 +35,8 @@ _DOCUMENT_TITLE = re.compile(
     r"^(?:curriculum\s+vitae|lebenslauf|resume|résumé|cv|hoja\s+de\s+vida)\s*[:·|-]?\s+",
     re.IGNORECASE,
 )
-_ACADEMIC_TITLE = re.compile(r"^(?:(?:Prof|Dr|Dipl|Mag|Ing|Lic|Ing)\.(?:-Ing\.)?\s*)+")
+# "Dr.", "Prof. Dr.", "Dipl.-Ing.", "Dipl.-Phys.", "Mag.", "Ing.".
+_ACADEMIC_TITLE = re.compile(r"^(?:(?:Prof|Dr|Dipl|Mag|Ing|Lic)\.(?:-[A-Z][a-z]{1,5}\.)?\s*)+")
 _CREDENTIALS = re.compile(
     r"(?:,?\s+(?:PhD|Ph\.D\.?|MBA|MSc|M\.Sc\.?|MD|CPA|PMP|PE|Dr\.))+\s*$", re.IGNORECASE
 )
@@ -79,7 +81,9 @@ _SITE_WORDS = frozenset(
         "mail",
     ]
 )
-_NAME_SEPARATOR = re.compile(r"\s+(?://|[|·•–—])\s+|,\s+(?=[a-z]|PhD|MBA|MSc)")
+_NAME_SEPARATOR = re.compile(
+    r"\s+(?://|[|·•–—])\s+|,\s+(?=[a-z]|PhD|MBA|MSc|BSc|BEng|MEng|B\.?A\b|M\.?A\b|Dipl)"
+)
 _DOCUMENT_TITLES = frozenset(
     [
         "curriculum vitae",
@@ -214,6 +218,11 @@ def _reading(text: str, *, top: bool) -> _Reading | None:
 
     if _name_shaped(_cased(text, top=top)):
         return _Reading(text, shown(text), glued=False)
+    surname, comma, given = text.partition(",")
+    if comma and "," not in given:  # "ARRIETA SOLÍS, MARINA": surname first, e-mail must agree
+        turned = f"{given.strip()} {surname.strip()}"
+        if _name_shaped(_cased(turned, top=top)):
+            return _Reading(text, _cased(turned, top=top), glued=True)
     unglued = _unglued(text)
     if unglued is not None and _name_shaped(_cased(unglued, top=top)):
         return _Reading(unglued, shown(unglued), glued=True)
@@ -255,7 +264,8 @@ def find_name(doc: Document) -> FoundName | None:
     locals_ = _contact_words(first_page)
     best: tuple[float, FoundName] | None = None
     for position, line in enumerate(first_page):
-        if line.heading or line.head or has_date(line.folded) or line.folded in _DOCUMENT_TITLES:
+        dated = has_date(PHONE.sub(" ", line.folded))  # "+58 414 487 2031" is no year
+        if line.heading or line.head or dated or line.folded in _DOCUMENT_TITLES:
             continue
         top = position <= 1
         following = first_page[position + 1] if position + 1 < len(first_page) else None

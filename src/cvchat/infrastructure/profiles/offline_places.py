@@ -103,6 +103,31 @@ _CONTACT_LABELS = frozenset(
         "scholar",
     ]
 )
+# Canadian provinces, by name and by code, and the postcode that may follow them
+# ("London, Ontario N6A 3K7" is in Canada, not in England).
+_PROVINCES = frozenset(
+    [
+        "ontario",
+        "quebec",
+        "british columbia",
+        "alberta",
+        "manitoba",
+        "saskatchewan",
+        "nova scotia",
+        "new brunswick",
+        "newfoundland and labrador",
+        "prince edward island",
+        "on",
+        "qc",
+        "bc",
+        "ab",
+        "mb",
+        "sk",
+        "ns",
+        "nb",
+    ]
+)
+_CA_POSTCODE = re.compile(r"\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d$")
 # LinkedIn's metro areas: "Greater London Area", "Madrid Metropolitan Area".
 _METRO = re.compile(r"^(?:Greater|Gran|Grand)\s+|\s+(?:Metropolitan\s+)?Area$|\s+Metro$")
 _PLACE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
@@ -252,7 +277,9 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     if inside is not None and fold(inside.group(1)) in COUNTRIES:
         segment = f"{segment[: inside.start()]}, {inside.group(1)}{segment[inside.end() :]}"
     segment = _IN_PARENTHESES.sub("", segment)
-    parts = [_METRO.sub("", p.strip()) for p in segment.split(",") if p.strip()]
+    parts = [
+        _CA_POSTCODE.sub("", _METRO.sub("", p.strip())) for p in segment.split(",") if p.strip()
+    ]
     # An address names the street and more before its postcode: only what follows counts
     with_code = [i for i, p in enumerate(parts) if _POSTCODE.match(p)]
     if with_code and len(parts) > 4:
@@ -277,6 +304,8 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     if any(has_title_word(fold(p)) or fold(p) in SKILL_BY_ALIAS for p in cleaned):
         return None
     last = fold(cleaned[-1])
+    if last in _PROVINCES and len(cleaned) >= 2 and cleaned[-1][0].isupper():
+        return _town(cleaned[-2]), "Canada", 3
     if last in COUNTRIES:
         # "London, UK"; "London, England, UK"; "Kreuzberg, Berlin, Germany" (district first)
         city = cleaned[0] if len(cleaned) >= 2 else None
