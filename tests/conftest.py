@@ -93,20 +93,27 @@ async def db_url(
     yield url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def own_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database for one test alone, on each engine: for assertions about the
-    whole database (run counts), which other tests' leftovers in the session's shared
-    database would disturb (a run left ``running`` by a killed server, until its lease ends)."""
+@asynccontextmanager
+async def migrated_database(engine: str, directory: Path) -> AsyncIterator[str]:
+    """A migrated database of its own on ``engine`` (SQLite in ``directory``)."""
     from cvchat.infrastructure.db.migrate import upgrade
 
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path}/own.db"
+    if engine == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory}/own.db"
         await asyncio.to_thread(upgrade, url)
         yield url
         return
     async with fresh_pg_database() as url:
         await asyncio.to_thread(upgrade, url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def own_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated database for one test alone, on each engine: for assertions about the
+    whole database (run counts), which other tests' leftovers in the session's shared
+    database would disturb (a run left ``running`` by a killed server, until its lease ends)."""
+    async with migrated_database(request.param, tmp_path) as url:
         yield url
 
 

@@ -507,7 +507,10 @@ test(
   async (ctx, server) => {
     const token = await server.createUser(uniqueName("Expiring"));
     const page = await openPage(ctx, server, { allowErrors: [SIGNED_OUT_401] });
+    // Mid-use: after the chat has loaded the person's threads, not while it still loads them.
+    const loaded = page.waitForResponse((r) => r.request().method() === "GET" && /\/threads$/.test(new URL(r.url()).pathname));
     await signInWithToken(page, token);
+    await loaded;
     // The server forgets the session (as when it expires or is deleted elsewhere).
     await page.context().clearCookies();
     const box = page.getByLabel("Ask about the CVs");

@@ -30,7 +30,7 @@ from cvchat.domain.model import (
 from cvchat.infrastructure.db.engine import create_database
 from cvchat.infrastructure.db.tables import runs
 from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
-from tests.conftest import fresh_pg_database
+from tests.conftest import migrated_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -39,15 +39,7 @@ async def log_db_url(
 ) -> AsyncIterator[str]:
     """A database of this module's own: the runs it leaves queued or running must not be
     picked up by the executor of a later test that shares the session's database."""
-    from cvchat.infrastructure.db.migrate import upgrade
-
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('run-log')}/cvchat.db"
-        await asyncio.to_thread(upgrade, url)
-        yield url
-        return
-    async with fresh_pg_database() as url:
-        await asyncio.to_thread(upgrade, url)
+    async with migrated_database(request.param, tmp_path_factory.mktemp("run-log")) as url:
         yield url
 
 
