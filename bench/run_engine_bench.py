@@ -100,7 +100,9 @@ class Served:
         workdir: Path,
         pipeline: str = "echo",
         retrieve_ms: float = 0.0,
+        src: Path | None = None,
     ) -> None:
+        """``src``: another checkout's ``src`` folder, ahead on PYTHONPATH (the baseline)."""
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -112,6 +114,8 @@ class Served:
             "CVCHAT_DATA_DIR": str(workdir),
             "CVCHAT_FRONT_DIST": str(workdir / "none"),
         }
+        if src is not None:
+            env["PYTHONPATH"] = str(src)
         cli = Path(sys.executable).with_name("cvchat")
         self.proc = subprocess.Popen(
             [str(cli), "serve", "--port", str(self.port), "--log-level", "warning"],
@@ -166,9 +170,8 @@ async def make_runs(base: str, count: int, words: int) -> list[str]:
 
 async def sse_lines(port: int, path: str) -> AsyncIterator[str]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**20)
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n".encode()
-    )
+    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+    writer.write(head.encode())
     await writer.drain()
     try:
         while (line := await reader.readline()) not in (b"\r\n", b""):
@@ -227,9 +230,13 @@ def opening_pause_ms(streams: int) -> float:
     return 1500 + 5 * streams
 
 
-async def push_latency(db_url: str, streams: int, runs: int, workdir: Path) -> list[float]:
+async def push_latency(
+    db_url: str, streams: int, runs: int, workdir: Path, src: Path | None = None
+) -> list[float]:
     """Delivery latencies (ms) of one served process, ``streams`` streams on ``runs`` runs."""
-    served = Served(db_url, delay_ms=20, workdir=workdir, retrieve_ms=opening_pause_ms(streams))
+    served = Served(
+        db_url, delay_ms=20, workdir=workdir, retrieve_ms=opening_pause_ms(streams), src=src
+    )
     try:
         await served.ready()
         run_ids = await make_runs(served.base, runs, words=ANSWER_WORDS)
@@ -269,6 +276,54 @@ async def push_latency_repeated(
         "p50_ms_per_process": [round(v, 2) for v in p50s],
         "p99_ms_per_process": [round(v, 2) for v in p99s],
     }
+
+
+def migrate_with(src: Path, db_url: str) -> None:
+    """Bring a database to the schema of the code in ``src`` (its own migrations)."""
+    code = "import sys; from cvchat.infrastructure.db.migrate import upgrade; upgrade(sys.argv[1])"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    subprocess.run([sys.executable, "-c", code, db_url], env=env, check=True)
+
+
+async def delivery_against_baseline(
+    baseline_src: Path, sizes: list[int], repeats: int, workdir: Path
+) -> dict[str, Any]:
+    """Delivery latency of this checkout and of ``baseline_src`` in one invocation: server
+    processes alternate (baseline, current, baseline, …) so that both see the same machine,
+    each on a database its own code migrated."""
+    results: dict[str, Any] = {"baseline_src": str(baseline_src)}
+    pg_names: list[str] = []
+    try:
+        for label in ("sqlite", "postgres"):
+            urls: dict[str, str] = {}
+            for side in ("baseline", "current"):
+                if label == "sqlite":
+                    urls[side] = f"sqlite+aiosqlite:///{workdir}/{side}.db"
+                else:
+                    name, urls[side] = await fresh_pg()
+                    pg_names.append(name)
+            migrate_with(baseline_src, urls["baseline"])
+            await asyncio.to_thread(upgrade, urls["current"])
+            section: dict[str, Any] = {}
+            for n in sizes:
+                runs = min(n, 10)
+                pooled: dict[str, list[float]] = {"baseline": [], "current": []}
+                for _ in range(repeats if n <= 100 else 1):
+                    for side, src in (("baseline", baseline_src), ("current", None)):
+                        pooled[side] += await push_latency(urls[side], n, runs, workdir, src)
+                base, cur = summary(pooled["baseline"]), summary(pooled["current"])
+                section[n] = {
+                    "baseline": base,
+                    "current": cur,
+                    "p50_ratio": round(cur["p50_ms"] / base["p50_ms"], 2),
+                    "p99_ratio": round(cur["p99_ms"] / base["p99_ms"], 2),
+                }
+                print(label, n, "streams", section[n], flush=True)
+            results[label] = section
+    finally:
+        for name in pg_names:
+            await drop_pg(name)
+    return results
 
 
 async def poll_latency(db_url: str, streams: int, runs: int, workdir: Path) -> dict[str, Any]:
@@ -542,7 +597,30 @@ if __name__ == "__main__":
         type=Path,
         help="only measure post → final with the `local` provider on this GGUF file",
     )
+    parser.add_argument(
+        "--baseline-src",
+        type=lambda p: Path(p).resolve(),
+        help="only compare delivery latency with the code of another checkout's src folder "
+        "(e.g. a git worktree of an earlier main)",
+    )
     args = parser.parse_args()
+    if args.baseline_src:
+        gc.collect()
+        gc.freeze()
+
+        async def against_baseline() -> dict[str, Any]:
+            with tempfile.TemporaryDirectory() as tmp:
+                sizes = [1, 100] if args.quick else [1, 100, 1000]
+                return await delivery_against_baseline(
+                    args.baseline_src, sizes, 1 if args.quick else args.repeats, Path(tmp)
+                )
+
+        comparison = asyncio.run(against_baseline())
+        target = ROOT / "bench" / "results"
+        target.mkdir(exist_ok=True)
+        (target / "run_engine_vs_baseline.json").write_text(json.dumps(comparison, indent=2))
+        print(json.dumps(comparison, indent=2))
+        raise SystemExit(0)
     if args.local_model:
         os.environ.update(
             CVCHAT_ANSWER__PROVIDER="local",

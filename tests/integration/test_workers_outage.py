@@ -21,6 +21,7 @@ from tests.integration.workers_support import (
     WorkerProcess,
     create_database,
     migrate,
+    private_cluster,
     queue_env,
     read_until_end,
 )
@@ -32,15 +33,8 @@ OUTAGE_S = 4.0
 
 @pytest.fixture
 async def private_pg() -> AsyncIterator[PrivateCluster]:
-    cluster = PrivateCluster()
-    if not cluster.available:
-        pytest.skip("no initdb under /usr/lib/postgresql/*/bin: cannot start a private cluster")
-    await asyncio.to_thread(cluster.init)
-    await asyncio.to_thread(cluster.start)
-    try:
+    async with private_cluster() as cluster:
         yield cluster
-    finally:
-        await asyncio.to_thread(cluster.destroy)
 
 
 async def test_a_database_outage_mid_stream(private_pg: PrivateCluster, tmp_path: Path) -> None:

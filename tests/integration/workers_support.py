@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
@@ -231,6 +232,20 @@ class PrivateCluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def private_cluster() -> AsyncIterator[PrivateCluster]:
+    """A started private cluster, destroyed afterwards. Its absence is a failure, not a
+    skip: the outage scenarios are part of what `make test` must show."""
+    cluster = PrivateCluster()
+    assert cluster.available, "no initdb under /usr/lib/postgresql/*/bin (or no runuser)"
+    await asyncio.to_thread(cluster.init)
+    await asyncio.to_thread(cluster.start)
+    try:
+        yield cluster
+    finally:
+        await asyncio.to_thread(cluster.destroy)
 
 
 async def read_stream(api: Api, run_id: str, after: int | None) -> tuple[list[Frame], bool]:

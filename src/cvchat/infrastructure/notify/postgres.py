@@ -27,6 +27,7 @@ from cvchat.infrastructure.notify.hub import Hub, Probe
 log = logging.getLogger(__name__)
 
 CHANNEL = "cvchat_runs"
+LISTENER = "cvchat-listener"
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class PostgresNotifier(Hub):
         self.start_probe()
 
     async def _connect(self) -> None:
-        conn = await asyncpg.connect(self._dsn)
+        # Named, so that an operator (and the chaos tests) can find it in pg_stat_activity.
+        conn = await asyncpg.connect(self._dsn, server_settings={"application_name": LISTENER})
         await conn.add_listener(self.channel.name, self._on_notify)
         conn.add_termination_listener(self._on_lost)
         self._conn = conn
