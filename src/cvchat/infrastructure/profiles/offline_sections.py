@@ -104,10 +104,28 @@ def _qualified(text: str) -> tuple[str, bool] | None:
     return None
 
 
+_JOINER = re.compile(r"\s*(?:[,&/+]|\b(?:and|y|et|und)\b)\s*", re.IGNORECASE)
+
+
+def _joined(text: str) -> tuple[str, bool] | None:
+    """A heading that names several sections at once ("Education, certification & languages",
+    "Formation et langues"): it opens the first, the one its first lines belong to."""
+    if len(text) > 60:
+        return None
+    parts = [part for part in _JOINER.split(text) if part.strip()]
+    if len(parts) < 2:
+        return None
+    found = [_headings()[0](part) for part in parts]
+    if any(one is None or one[1] for one in found):
+        return None
+    first = found[0]
+    return None if first is None else (first[0], False)
+
+
 def heading(text: str, folded: str, section: str) -> tuple[str, int] | None:
     """(section, length of the heading) when a line opens a section: -1 for a heading alone
     on its line, else where its content starts ("Skills: Go" → 7)."""
-    found = _headings()[0](text) or _qualified(text)
+    found = _headings()[0](text) or _qualified(text) or _joined(text)
     if found is None and len(text) > 80 and not _CAPITAL_HEAD.match(text):
         return None  # a long line is prose, unless it opens with a heading in capitals
     if found is None:
