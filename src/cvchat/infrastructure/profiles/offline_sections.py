@@ -84,13 +84,18 @@ _WORDS_ONLY = re.compile(r"[^\W\d_][^\W\d_ &'’-]*(?:[ &'’-]+[^\W\d_]+)*:?")
 
 _QUALIFIED = re.compile(r"[A-ZÀ-Ý0-9&/ -]{3,50}")
 # Words that make a heading a career one whatever they qualify: "PREVIOUS CAREER: B2B SALES".
-_CAREER = re.compile(r"\b(?:CAREER|EMPLOYMENT|LAUFBAHN|WERDEGANG|TRAYECTORIA|PARCOURS)\b")
+# A freelancer's "ENGAGEMENTS" (or "EINSÄTZE") are the jobs.
+_CAREER = re.compile(
+    r"\b(?:CAREER|EMPLOYMENT|ENGAGEMENTS|LAUFBAHN|WERDEGANG|EINSÄTZE|TRAYECTORIA|PARCOURS)\b"
+)
+# What a heading may add in brackets: "FREELANCE ENGAGEMENTS (VIA ACME B.V.)".
+_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def _qualified(text: str) -> tuple[str, bool] | None:
     """A heading in capitals with a qualifier before its heading word: "ENGINEERING
     EXPERIENCE", "TEACHING EXPERIENCE", "PREVIOUS CAREER: B2B SALES"."""
-    head = text.split(":")[0].strip()
+    head = _ASIDE.sub("", text.split(":")[0]).strip()
     if not _QUALIFIED.fullmatch(head) or len(head.split()) > 5 or not head.isupper():
         return None
     if _CAREER.search(head):
