@@ -134,3 +134,60 @@ def test_an_earlier_job_beside_a_later_start_is_not_the_current_one() -> None:
     )
     profile = extract(text)
     assert [(job.employer, job.start) for job in profile.jobs] == [("Cdiscount", "2021-01")]
+
+
+# -- languages, places, degrees and certificates in the shapes that hid them ------------------
+
+
+def test_a_language_that_opens_a_sentence_after_a_town_is_spoken() -> None:
+    text = (
+        "Ines Duarte\nPorto, Portugal\nAbout me\n"
+        "I was born in Lisbon. Portuguese is my first language, and I write daily in English.\n"
+    )
+    languages = {fact.code: fact for fact in extract(text).languages}
+    assert languages["pt"].level == "native"
+    assert languages["pt"].evidence.snippet == "Portuguese is my first language"
+
+
+@pytest.mark.parametrize(
+    ("lines", "city", "country"),
+    [
+        ("Maracay, estado Aragua,\nVenezuela", "Maracay", "Venezuela"),
+        ("Cuenca, provincia del Azuay, Ecuador", "Cuenca", "Ecuador"),
+    ],
+)
+def test_a_region_named_by_its_kind_between_town_and_country(
+    lines: str, city: str, country: str
+) -> None:
+    profile = extract(f"Diego Rojas\n{lines}\n+58 412 555 0101\n")
+    assert profile.location is not None
+    assert (profile.location.city, profile.location.country) == (city, country)
+
+
+def test_a_degree_glued_to_its_dates_is_read() -> None:
+    text = (
+        "Jonas Weber\nBremen\nAusbildung\n"
+        "10.2009 – 03.2015Diplom-Informatiker, Universität Bremen\n"
+    )
+    education = extract(text).education
+    assert [(e.degree, e.level) for e in education] == [("Diplom-Informatiker", "master")]
+
+
+@pytest.mark.parametrize(
+    ("section", "names"),
+    [
+        # a short heading: the items are certificates, not a skills list
+        (
+            "Certs\nCKS, 2024\nAWS Developer – Associate, 2022\n",
+            {"CKS", "AWS Developer – Associate"},
+        ),
+        # an exam code with the certificate's name in brackets: the name
+        (
+            "Zertifikate\nDP-203 (Azure Data Engineer Associate), 2023\n",
+            {"Azure Data Engineer Associate"},
+        ),
+    ],
+)
+def test_certificates_as_they_are_printed(section: str, names: set[str]) -> None:
+    text = f"Ola Berg\nOslo, Norway\nSkills\nTerraform, Ansible, Bash\n{section}"
+    assert {fact.name for fact in extract(text).certifications} == names
