@@ -207,6 +207,12 @@ def test_a_certification_printed_without_its_vendors_words_still_matches() -> No
     assert ids("Microsoft Certified: Azure Data Engineer Associate") == {"cv-2"}
     # the words that tell certificates apart still count
     assert ids("AWS Certified Developer – Professional") == {"cv-3"}
+    scrum = [
+        profile("cv-4", "D", certifications=("Professional Scrum Product Owner I (PSPO I)",)),
+        profile("cv-5", "E", certifications=("Certified Scrum Product Owner",)),
+    ]
+    asked = CandidateQuery(certification="Certified Scrum Product Owner (CSPO)")
+    assert {r.profile.cv_id for r in execute(asked, scrum).matches} == {"cv-5"}
 
 
 def test_free_text_orders_the_matches_but_never_drops_one() -> None:

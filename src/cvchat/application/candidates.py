@@ -336,8 +336,9 @@ _ALSO_KNOWN_AS = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[^()]+)\)$")
 
 # Words of a certificate's official name that CVs leave out: "AWS SysOps Administrator –
 # Associate" is "AWS Certified SysOps Administrator – Associate", "Azure Administrator
-# Associate" is "Microsoft Certified: Azure Administrator Associate".
-_CERTIFICATE_FILLER = re.compile(r"(?i)\b(?:certified|certification|certificate|microsoft)\b:?")
+# Associate" is "Microsoft Certified: Azure Administrator Associate". A leading "Certified"
+# is the name's own: "Certified Scrum Product Owner" is not "Professional Scrum Product Owner".
+_CERTIFICATE_FILLER = re.compile(r"^\s*Microsoft\s+Certified\s*:?|(?<=\S)\s+Certified\b:?", re.I)
 
 
 def _certification_test(condition: Condition, wanted: str) -> _Test:
