@@ -192,6 +192,29 @@ def test_a_certification_asked_by_both_its_names_matches_either() -> None:
     assert {r.profile.cv_id for r in execute(asked, people).matches} == {"cv-1", "cv-2"}
 
 
+def test_a_certification_printed_without_its_vendors_words_still_matches() -> None:
+    people = [
+        profile("cv-1", "A", certifications=("AWS Developer – Associate",)),
+        profile("cv-2", "B", certifications=("Azure Data Engineer Associate",)),
+        profile("cv-3", "C", certifications=("AWS Certified Developer – Professional",)),
+    ]
+
+    def ids(name: str) -> set[str]:
+        matches = execute(CandidateQuery(certification=name), people).matches
+        return {r.profile.cv_id for r in matches}
+
+    assert ids("AWS Certified Developer – Associate") == {"cv-1"}
+    assert ids("Microsoft Certified: Azure Data Engineer Associate") == {"cv-2"}
+    # the words that tell certificates apart still count
+    assert ids("AWS Certified Developer – Professional") == {"cv-3"}
+    scrum = [
+        profile("cv-4", "D", certifications=("Professional Scrum Product Owner I (PSPO I)",)),
+        profile("cv-5", "E", certifications=("Certified Scrum Product Owner",)),
+    ]
+    asked = CandidateQuery(certification="Certified Scrum Product Owner (CSPO)")
+    assert {r.profile.cv_id for r in execute(asked, scrum).matches} == {"cv-5"}
+
+
 def test_free_text_orders_the_matches_but_never_drops_one() -> None:
     people = [profile(f"cv-{i}", f"P{i}", skills=("Python",)) for i in range(5)]
 

@@ -334,10 +334,23 @@ def _employer_test(condition: Condition, employer: str) -> _Test:
 _ALSO_KNOWN_AS = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[^()]+)\)$")
 
 
+# Words of a certificate's official name that CVs leave out: "AWS SysOps Administrator –
+# Associate" is "AWS Certified SysOps Administrator – Associate", "Azure Administrator
+# Associate" is "Microsoft Certified: Azure Administrator Associate". A leading "Certified"
+# is the name's own: "Certified Scrum Product Owner" is not "Professional Scrum Product Owner".
+_CERTIFICATE_FILLER = re.compile(r"^\s*Microsoft\s+Certified\s*:?|(?<=\S)\s+Certified\b:?", re.I)
+
+
 def _certification_test(condition: Condition, wanted: str) -> _Test:
     # "Professional Scrum Product Owner I (PSPO I)": a CV may print either name.
     both = _ALSO_KNOWN_AS.match(wanted.strip())
     names = [both.group("name"), both.group("short")] if both else [wanted]
+    # the distinctive words, when at least two remain ("Microsoft Certified" alone stays)
+    names = [
+        core if len(core.split()) >= 2 else name
+        for name in names
+        for core in [_CERTIFICATE_FILLER.sub(" ", name)]
+    ]
     patterns = [p for p in map(_words_pattern, names) if p is not None]
     acronyms = [a for a in (fold(n).replace(" ", "") for n in names) if len(a) >= 2]
 

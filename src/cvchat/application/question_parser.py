@@ -116,7 +116,7 @@ _STOP = _words(
     "ait aient avoir le les l une des du d au aux avec sans par pour et ou ne pas il ils "
     "elle elles eux leur leurs ce ces cet cette ceux celles moi montre montrez montre-moi "
     "liste listez donne donnez trouve trouvez cherche cherchez candidats candidat candidate "
-    "candidates personnes profils profil niveau moins plus supérieur aussi seulement "
+    "candidates personnes profils profil niveau moins plus supérieur aussi seulement comme "
     "uniquement parle parlent parlant parler langue langues habite habitent vit vivent "
     "résident réside résidant basé basés basée basées situé situés située situées travaillé "
     "travaille travaillent chez anciens ancien ancienne anciennes titulaire titulaires "
@@ -140,9 +140,12 @@ _STOP = _words(
 )
 
 # Words that may sit between a level and its language: "Spanish at least at C1 level",
-# "alemán nivel C1 o superior", "Deutsch auf C1-Niveau", "native speaker of German".
+# "alemán nivel C1 o superior", "Deutsch auf C1-Niveau", "native speaker of German",
+# "Spanish as their mother tongue", "le français comme langue maternelle".
 _LEVEL_FILLERS = _words(
     "at least level levels of in a an the is with or above higher better more plus minimum "
+    "as their his her "
+    "comme leur sa son su sus ihre seine "
     "speaker speakers speaks speak "
     "un una une ein einem einer einen "
     "en de del d l la el al nivel menos como minimo o superior mas con es habla hablan "

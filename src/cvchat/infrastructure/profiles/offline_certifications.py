@@ -48,6 +48,8 @@ _DATED_PARENTHESIS = re.compile(r"\s*\([^()]*(?:19|20)\d\d[^()]*\)\s*$")
 _TRAILING_YEAR = re.compile(r"[\s,·–—(-]*\(?(?:19|20)\d\d\)?\s*$")
 _TRAILING_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\s*$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}(?:[ -][A-Z0-9]{1,4})?$")
+# A vendor's exam code printed as the certificate: "AZ-104", "DP-203", "1Z0-819", "SAA-C03".
+_EXAM_CODE = re.compile(r"[A-Z0-9]{2,4}-[A-Z]?\d{2,3}")
 _DASH_TAIL = re.compile(r"\s+[–—-]\s+([^–—]+)$")
 _COMMA_TAIL = re.compile(r",\s*([^,]+)$")
 # Certificates known by name, wherever the CV names them ("Lean Six Sigma Green Belt (2019)",
@@ -90,7 +92,10 @@ def cert_name(text: str) -> str:
         name = _DATED_PARENTHESIS.sub("", name)
         name = _TRAILING_YEAR.sub("", name).strip(" ,;:·")
         paren = _TRAILING_PARENTHESIS.search(name)
-        if paren is not None and not _ACRONYM.match(paren.group(1).strip()):
+        if paren is not None and _EXAM_CODE.fullmatch(name[: paren.start()].strip()):
+            name = paren.group(1)  # "AZ-104 (Azure Administrator Associate)": the name inside
+            paren = None
+        elif paren is not None and not _ACRONYM.match(paren.group(1).strip()):
             name = name[: paren.start()]
         dash = _DASH_TAIL.search(name)
         if dash is not None and _issuer(dash.group(1)):

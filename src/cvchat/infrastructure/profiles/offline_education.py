@@ -49,8 +49,12 @@ _CV_DEGREE_WORDS: dict[str, DegreeLevel] = {
     "ingeniera superior": "master",
 }
 _DEGREE_WORDS = {**DEGREE_WORDS, **_CV_DEGREE_WORDS}
+# A degree word may follow a year with no space: PDF text glues a date column to its line
+# ("09.2014Diplom-Physikerin"); after a letter or a dot it is part of another word.
+_DEGREE_START = r"(?<![^\W\d_])(?<!\.)"
 DEGREE = re.compile(
-    r"(?<![\w.])(?:"
+    _DEGREE_START
+    + r"(?:"
     + "|".join(re.escape(w) for w in sorted(_DEGREE_WORDS, key=len, reverse=True))
     + r")(?!\w)"
 )
@@ -79,13 +83,19 @@ _WEAK_DEGREES = frozenset(
 )
 _NOT_A_DEGREE = re.compile(r"scrum\s+master|master\s+data|promotion\s+\d|licence\s+to")
 _DEGREE_IN_TEXT = re.compile(
-    r"(?<![\w.])(?:"
+    _DEGREE_START
+    + r"(?:"
     + "|".join(re.escape(w) for w in sorted(_DEGREE_WORDS, key=len, reverse=True))
     + r")(?!\w)",
     re.IGNORECASE,
 )
 _FROM_SCHOOL = re.compile(
     r"\s(?:from|at|de\s+la|de|en|à|von|an\s+der)\s+(?P<name>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*)"
+)
+# Years and month-years of a degree line ("2012 – 2016", "10.2008 – 09.2014", "(2019)").
+_DATES = re.compile(
+    r"\s*\(?\s*(?:\d{1,2}[./])?\d{4}\s*[-–—]\s*(?:\d{1,2}[./])?\d{4}\s*\)?"
+    r"|\s*\(?(?:\d{1,2}[./])?\d{4}\)?"
 )
 _TRAILING_LINK = re.compile(r"\s+(?:from|at|de|en|à|von|an der)$")
 
@@ -169,7 +179,7 @@ def extract_education(doc: Document, language: str) -> tuple[EducationFact, ...]
             if (school := _FROM_SCHOOL.search(degree)) is not None:
                 institution = institution or school.group("name")
                 degree = degree[: school.start()]
-        degree = re.sub(r"\s*\(?\s*\d{4}\s*[-–—]\s*\d{4}\s*\)?|\s*\(?\d{4}\)?", "", degree)
+        degree = _DATES.sub("", degree)
         if institution:
             degree = degree.replace(institution, "")
         degree = _TRAILING_LINK.sub("", _balanced(BULLET.sub("", degree).strip(" ,·|–—-")))

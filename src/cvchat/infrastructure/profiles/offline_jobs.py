@@ -31,7 +31,7 @@ Erfahrung") than its jobs cover, the statement wins: CVs often list recent jobs 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cvchat.domain.profiles import Evidence, JobFact, YearsFact
 from cvchat.domain.vocabulary import fold
@@ -39,6 +39,7 @@ from cvchat.infrastructure.profiles.offline_dates import (
     Span,
     covered_months,
     find_ranges,
+    has_date,
     month_index,
     year_month,
 )
@@ -52,14 +53,26 @@ from cvchat.infrastructure.profiles.offline_prose import (
     started_jobs,
     works_at,
 )
-from cvchat.infrastructure.profiles.offline_text import Document, Line
+from cvchat.infrastructure.profiles.offline_text import Document, Line, fold_with_map
 from cvchat.infrastructure.profiles.offline_words import has_title_word, is_prose
 
 _INTERNSHIP = re.compile(
-    r"(?<!\w)(?:intern|internship|trainee|practicas|becari[oa]|stagiaire|stage|alternan(?:t|te)"
+    r"(?<!\w)(?:intern|internship|trainee|practicas|becari[oa]|stagiaire|stage|alternan(?:t|te|ce)"
     r"|praktikant(?:in)?|praktikum|werkstudent(?:in)?|apprentice|apprenticeship|apprenti|apprentie"
-    r"|aprendiz|azubi|auszubildende[r]?|duale\s+ausbildung|ausbildung\s+(?:zum|zur)"
-    r"|lehre\s+(?:als|zum|zur))(?!\w)"
+    r"|contrat\s+d['’]apprentissage|aprendiz|azubi|auszubildende[r]?|duale\s+ausbildung|ausbildung\s+(?:zum|zur)"
+    r"|lehre\s+(?:als|zum|zur)"
+    # a co-op (cooperative education) term is a student's placement, not the Co-op retailer
+    r"|work\s+term|co-?op\s+(?:student|placement|term|program(?:me)?|position))(?!\w)"
+)
+# Time in a career list that was no job: studying for a new trade, a break. Only an entry
+# named by it alone counts ("Software Development Bootcamp", "Retraining", "Année
+# sabbatique"); "Bootcamp Instructor" holds a title and is a job.
+_NOT_WORK = re.compile(
+    r"(?<!\w)(?:boot\s?camp|retraining|re-training|self-study|self-taught|career\s+break"
+    r"|sabbatical|gap\s+year|parental\s+leave|maternity\s+leave|paternity\s+leave"
+    r"|reconversion(?:\s+professionnelle)?|annee\s+sabbatique|conge\s+parental"
+    r"|ano\s+sabatico|excedencia|reciclaje\s+profesional|umschulung|elternzeit|auszeit"
+    r"|sabbatjahr)(?!\w)"
 )
 _NO_JOBS = frozenset({"education", "certifications", "languages", "publications", "volunteering"})
 # Where a range never is a job, even when the experience section holds none.
@@ -149,8 +162,11 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             continue
         # the line without its dates: "Jan 2023 – present Senior Research Associate,
         # Department of Genetics, University of Cambridge" is long, and still no sentence
-        undated = (page.text[line.start : found.start] + page.text[found.end : line.end]).strip()
-        if found.start <= line.start + 2:  # a line that opens with its dates is a job line
+        # a heading that opens the line is no part of the job ("EXPERIENCE 09/2020 – Present
+        # Senior Developer, Acme"): the content after it opens with its dates
+        opens = line.start + line.head
+        undated = (page.text[opens : found.start] + page.text[found.end : line.end]).strip()
+        if found.start <= opens + 2:  # a line that opens with its dates is a job line
             undated = undated[:90].rstrip()  # unless a sentence starts early in it
         if is_prose(undated):
             left, right = sentence_bounds(page.text, found.start, found.end)
@@ -169,6 +185,9 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             reading, on_line = Reading(title, employer, 1), True
         else:
             reading, on_line = around(doc, found, dates_first=first)
+            reading = _marked_title(doc, found, reading)
+        if _not_work(reading):
+            continue
         alone = not (
             page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
         ).strip(" ·|,:;()–—-")
@@ -215,6 +234,34 @@ def _evidence(doc: Document, found: DateRange, reading: Reading, on_line: bool) 
             other = min(near, key=lambda o: abs(o.number - found.first.number))
             top, bottom = min(top, other.start), max(bottom, other.end)
     return doc.evidence(found.page, top, bottom)
+
+
+def _not_work(reading: Reading) -> bool:
+    """Whether a career entry is a break or retraining, not a job (see ``_NOT_WORK``)."""
+    title, employer = fold(reading.title or ""), fold(reading.employer or "")
+    if title and has_title_word(title):
+        return False
+    return _NOT_WORK.search(f"{title} {employer}") is not None
+
+
+def _marked_title(doc: Document, found: DateRange, reading: Reading) -> Reading:
+    """The title as far as the word saying the job was an apprenticeship or an internship,
+    when the line it was read from goes on with one ("Business analyst en alternance" is cut
+    at "en" like "Analyst en Acme"): the years leave out such a job by its title."""
+    title = reading.title
+    if title is None or _INTERNSHIP.search(fold(title)):
+        return reading
+    for line in doc.lines[max(0, found.first.number - 1) : found.last.number + 3]:
+        at = line.text.find(title)
+        if line.page != found.page or at < 0:
+            continue
+        rest = line.text[at + len(title) :]
+        folded, index = fold_with_map(rest)
+        marker = _INTERNSHIP.search(folded)
+        if marker is not None and not has_date(folded[: marker.start()]):
+            return replace(reading, title=title + rest[: index[marker.end()]])
+        return reading
+    return reading
 
 
 def _within_last(jobs: list[tuple[int, JobFact]], start: int) -> bool:

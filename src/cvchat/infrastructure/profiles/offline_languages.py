@@ -316,6 +316,8 @@ def _in_proper_name(text: str, start: int) -> bool:
     previous = last.group(1)
     if not previous[:1].isupper() or LANGUAGE_LEVEL.fullmatch(fold(previous)) is not None:
         return False
+    if previous[-1] in ".!?:;":
+        return False  # "I grew up in Madrid. Spanish is my mother tongue": a new sentence
     ahead = before[: last.start()]
     trimmed = ahead.rstrip()
     sentence_start = not trimmed or trimmed[-1] in ".!?:;•·(,–—-|" or "\n" in ahead[len(trimmed) :]

@@ -182,6 +182,21 @@ COUNTRIES = frozenset(
     |Maroc|Marokko|Greece|Grecia|Grèce|Griechenland|Romania|Rumania|Roumanie|Rumänien
     |Czech Republic|Czechia|Chequia|Tchéquie|Tschechien|Australia|Australie|Australien
     |Turkey|Turquía|Turquie|Türkei|Ukraine|Ucrania|Israel|Singapore|Singapur|Singapour
+    |Venezuela|Ecuador|Équateur|Uruguay|Paraguay|Bolivia|Bolivie|Bolivien|Cuba|Kuba|Costa Rica
+    |Panama|Panamá|Guatemala|Honduras|El Salvador|Nicaragua|Dominican Republic
+    |República Dominicana|République dominicaine|Dominikanische Republik|Puerto Rico
+    |Nigeria|Nigéria|South Africa|Sudáfrica|Afrique du Sud|Südafrika|Egypt|Egipto|Égypte
+    |Ägypten|Kenya|Kenia|Ghana|Tunisia|Túnez|Tunisie|Tunesien|Algeria|Argelia|Algérie
+    |Algerien|Senegal|Sénégal|Hungary|Hungría|Hongrie|Ungarn|Slovakia|Eslovaquia|Slovaquie
+    |Slowakei|Slovenia|Eslovenia|Slovénie|Slowenien|Croatia|Croacia|Croatie|Kroatien|Serbia
+    |Serbie|Serbien|Bulgaria|Bulgarie|Bulgarien|Estonia|Estonie|Estland|Latvia|Letonia
+    |Lettonie|Lettland|Lithuania|Lituania|Lituanie|Litauen|Iceland|Islandia|Islande|Island
+    |New Zealand|Nueva Zelanda|Nouvelle-Zélande|Neuseeland|Pakistan|Pakistán|Bangladesh
+    |Vietnam|Viêt Nam|Philippines|Filipinas|Philippinen|Indonesia|Indonésie|Indonesien
+    |Malaysia|Malasia|Malaisie|Thailand|Tailandia|Thaïlande|South Korea|Corea del Sur
+    |Corée du Sud|Südkorea|United Arab Emirates|UAE|Emiratos Árabes Unidos|Émirats arabes unis
+    |Vereinigte Arabische Emirate|Saudi Arabia|Arabia Saudí|Arabie saoudite|Saudi-Arabien
+    |Qatar|Katar|Lebanon|Líbano|Liban|Libanon|Russia|Rusia|Russie|Russland
     """.replace("\n", "").split("|")
 )
 
@@ -253,6 +268,15 @@ _TOWN_SUFFIX = re.compile(
 )
 
 
+# A region named by its kind, between a town and its country: "estado Carabobo", "provincia
+# de Salta", "département du Nord", "State of Bahia", "Kanton Zürich".
+_REGION = re.compile(
+    r"^(?:(?:estado|provincia|departamento|d[ée]partement|r[ée]gion|regi[oó]n|comunidad"
+    r"|county|state|province|region|canton|kanton|bundesland)\s+\S"
+    r"|(?i:state|province|region|county)\s+of\s+\S)"
+)
+
+
 def _town(city: str | None) -> str | None:
     """'Berlin-Friedrichshain' → 'Berlin' (a known city and its district); a known double
     name stays whole ('Donostia-San Sebastián')."""
@@ -280,6 +304,8 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     parts = [
         _CA_POSTCODE.sub("", _METRO.sub("", p.strip())) for p in segment.split(",") if p.strip()
     ]
+    if len(parts) > 1:  # "Valencia, estado Carabobo, Venezuela": the region is no town
+        parts = [p for p in parts if not _REGION.match(p)] or parts
     # An address names the street and more before its postcode: only what follows counts
     with_code = [i for i, p in enumerate(parts) if _POSTCODE.match(p)]
     if with_code and len(parts) > 4:

@@ -58,6 +58,12 @@ _START_VERB = re.compile(
 
 
 _CONJUNCTION = re.compile(r"\b(?:and|but|before|then|y|pero|antes|et|mais|avant|und|aber|vorher)\b")
+# Words that open another period of the career: "Product Owner since 2020, after four years as
+# an analyst at OVH" names OVH as the job before the one the date starts.
+_OTHER_PERIOD = re.compile(
+    r"\b(?:after|before|previously|apr[eè]s|avant|antes|despu[eé]s|tras|vorher|zuvor|davor)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
@@ -112,11 +118,20 @@ def about_studies(text: str) -> bool:
     return bool(DEGREE.search(folded) or INSTITUTION.search(folded))
 
 
+def _between(text: str, match: re.Match[str], start: int, end: int) -> str:
+    """The words between a match and the dates ``text[start:end]``, on whichever side."""
+    return text[end : match.start()] if match.start() >= end else text[match.end() : start]
+
+
 def prose_job(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """Title and employer of a job told in the sentence around ``text[start:end]``, those
     after the dates first."""
     left, right = sentence_bounds(text, start, end)
-    employers = [m for m in _EMPLOYER.finditer(text, left, right) if usable_org(m.group("org"))]
+    employers = [
+        m
+        for m in _EMPLOYER.finditer(text, left, right)
+        if usable_org(m.group("org")) and not _OTHER_PERIOD.search(_between(text, m, start, end))
+    ]
     after = [m for m in employers if m.start() >= end]
     chosen = (after or employers[::-1])[:1]
     employer = chosen[0].group("org") if chosen else None

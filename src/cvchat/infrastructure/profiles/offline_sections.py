@@ -84,13 +84,18 @@ _WORDS_ONLY = re.compile(r"[^\W\d_][^\W\d_ &'’-]*(?:[ &'’-]+[^\W\d_]+)*:?")
 
 _QUALIFIED = re.compile(r"[A-ZÀ-Ý0-9&/ -]{3,50}")
 # Words that make a heading a career one whatever they qualify: "PREVIOUS CAREER: B2B SALES".
-_CAREER = re.compile(r"\b(?:CAREER|EMPLOYMENT|LAUFBAHN|WERDEGANG|TRAYECTORIA|PARCOURS)\b")
+# A freelancer's "ENGAGEMENTS" (or "EINSÄTZE") are the jobs.
+_CAREER = re.compile(
+    r"\b(?:CAREER|EMPLOYMENT|ENGAGEMENTS|LAUFBAHN|WERDEGANG|EINSÄTZE|TRAYECTORIA|PARCOURS)\b"
+)
+# What a heading may add in brackets: "FREELANCE ENGAGEMENTS (VIA ACME B.V.)".
+_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def _qualified(text: str) -> tuple[str, bool] | None:
     """A heading in capitals with a qualifier before its heading word: "ENGINEERING
     EXPERIENCE", "TEACHING EXPERIENCE", "PREVIOUS CAREER: B2B SALES"."""
-    head = text.split(":")[0].strip()
+    head = _ASIDE.sub("", text.split(":")[0]).strip()
     if not _QUALIFIED.fullmatch(head) or len(head.split()) > 5 or not head.isupper():
         return None
     if _CAREER.search(head):
@@ -104,10 +109,28 @@ def _qualified(text: str) -> tuple[str, bool] | None:
     return None
 
 
+_JOINER = re.compile(r"\s*(?:[,&/+]|\b(?:and|y|et|und)\b)\s*", re.IGNORECASE)
+
+
+def _joined(text: str) -> tuple[str, bool] | None:
+    """A heading that names several sections at once ("Education, certification & languages",
+    "Formation et langues"): it opens the first, the one its first lines belong to."""
+    if len(text) > 60:
+        return None
+    parts = [part for part in _JOINER.split(text) if part.strip()]
+    if len(parts) < 2:
+        return None
+    found = [_headings()[0](part) for part in parts]
+    if any(one is None or one[1] for one in found):
+        return None
+    first = found[0]
+    return None if first is None else (first[0], False)
+
+
 def heading(text: str, folded: str, section: str) -> tuple[str, int] | None:
     """(section, length of the heading) when a line opens a section: -1 for a heading alone
     on its line, else where its content starts ("Skills: Go" → 7)."""
-    found = _headings()[0](text) or _qualified(text)
+    found = _headings()[0](text) or _qualified(text) or _joined(text)
     if found is None and len(text) > 80 and not _CAPITAL_HEAD.match(text):
         return None  # a long line is prose, unless it opens with a heading in capitals
     if found is None:

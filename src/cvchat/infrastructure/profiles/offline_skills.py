@@ -86,8 +86,11 @@ CASED = frozenset(
         "flask",
         "angular",
         "argo",
+        "jenkins",
     }
 )
+# Also surnames: after a capitalised word ("Dr Sarah Jenkins") the name is a person's.
+SURNAMES = frozenset({"jenkins"})
 # Accepted in prose when written in capitals: acronyms.
 UPPER = frozenset({"rest", "ml", "ts", "js", "otel", "aks", "eks", "gke", "gtm"})
 # Tools whose one-letter name needs a preposition before it in prose ("analyses in R").
@@ -152,16 +155,52 @@ _HEARSAY = re.compile(
     r"|(?:hired|recruited|recruiting|hiring|sourced|sourcing|placed|contrat[eé]|recrut[eé]\w*"
     r"|eingestellt|rekrutiert\w*)\b[^.;•]{0,60}?\b(?:for|para|pour|für)"
     r"|first\s+steps|erste[n]?\s+schritte|primeros\s+pasos|premiers\s+pas"
-    r"|(?:brief|initial|some)\s+exposure)(?!\w)"
+    r"|(?:brief|initial|some)\s+exposure|know\s+enough\s+(?:about|of))(?!\w)"
 )
+# The people a recruiter placed, named by their tools: "Placed contract Python and Java
+# engineers", "recruté des développeurs Java" — a hiring verb before the tool in its clause,
+# and the people it qualifies after it.
+_HIRING = re.compile(
+    r"(?<!\w)(?:placed|hired|recruited|headhunted|staffed|sourced|recrute\w*|place[es]?"
+    r"|contrat[eé]\w*|reclut\w*|eingestellt|rekrutiert\w*|vermittelt\w*)(?!\w)"
+)
+_PEOPLE = re.compile(
+    r"^[^.;•]{0,40}?\b(?:engineers?|developers?|devs|consultants?|contractors?|candidates?"
+    r"|profiles?|specialists?|architects?|analysts?|ingenieurs?|developpeu\w+|profils"
+    r"|desarrollador\w*|ingenier[oa]s?|perfiles|entwickler\w*|ingenieur\w*)\b"
+)
+# … or before it, where French, Spanish and German put the noun first: "recruté des
+# développeurs Java", "contraté a desarrolladores de Java y Kotlin".
+_PEOPLE_FIRST = re.compile(
+    r"\b(?:developpeu\w+|ingenieu\w+|consultants?|profils|desarrollador\w*|ingenier[oa]s?"
+    r"|perfiles|entwickler\w*|engineers?|developers?)\s+(?:(?:de|en|d'|fur|mit)\s*)?"
+    r"(?:[\w.#+/-]+(?:\s*,\s*|\s+(?:et|y|und|ou|o|or|and)\s+))*$"
+)
+# Work another team did, said after the tool: "the migration to AWS carried out by the
+# development team", "menée par l'équipe", "realizada por el equipo", "von dem Team umgesetzt"
+# is not written here (the verb comes last in German).
+_DONE_BY_OTHERS = re.compile(
+    r"^[^.;•]{0,60}?\b(?:led|run|carried\s+out|done|performed|delivered|built|implemented"
+    r"|developed|owned|handled|menee?s?|realisee?s?|conduite?s?|portee?s?|developpee?s?"
+    r"|pilotee?s?|llevad[ao]s?\s+a\s+cabo|realizad[ao]s?|liderad[ao]s?|desarrollad[ao]s?"
+    r"|hech[ao]s?)\s+(?:by|par|por)\s+(?!me\b|myself\b|moi\b|mi\b|m[ií]\b)"
+)
+# An organisation named after a technology: "The Linux Foundation", "Python Software
+# Foundation", "Cloud Native Computing Foundation".
+_FOUNDATION = re.compile(r"\s+(?:software\s+)?foundation\b")
 _CLAUSE_START = re.compile(r"[.;!?•]\s|\n\s*\n")
 
 
-def _hearsay(folded: str, start: int) -> bool:
-    """Whether the sentence leading to a skill says someone else used it."""
+def _hearsay(folded: str, start: int, end: int) -> bool:
+    """Whether the sentence around a skill says someone else used it."""
     window = folded[max(0, start - 160) : start]
     cut = max((m.end() for m in _CLAUSE_START.finditer(window)), default=0)
-    return _HEARSAY.search(window[cut:]) is not None
+    before, after = window[cut:], folded[end : end + 120]
+    if _HEARSAY.search(before) is not None or _DONE_BY_OTHERS.match(after) is not None:
+        return True
+    return _HIRING.search(before) is not None and (
+        _PEOPLE.match(after) is not None or _PEOPLE_FIRST.search(before) is not None
+    )
 
 
 def extract_skills(doc: Document, name: FoundName | None) -> tuple[SkillFact, ...]:
@@ -179,6 +218,8 @@ def extract_skills(doc: Document, name: FoundName | None) -> tuple[SkillFact, ..
                 continue  # "Swift" is no skill in "English (fluent)"
             if name and name.first.number <= line.number <= name.line.number and start < name.end:
                 continue
+            if _FOUNDATION.match(page.folded, match.end()):
+                continue  # "The Linux Foundation" certifies; it is no tool of the candidate
             hits.append(
                 _Hit(
                     number,
@@ -193,7 +234,7 @@ def extract_skills(doc: Document, name: FoundName | None) -> tuple[SkillFact, ..
     for i, hit in enumerate(hits):
         if hit.alias in AMBIGUOUS and not _trusted(doc, hits, i):
             continue
-        if hit.section != "skills" and _hearsay(doc.pages[hit.page].folded, hit.fstart):
+        if hit.section != "skills" and _hearsay(doc.pages[hit.page].folded, hit.fstart, hit.fend):
             continue
         known = accepted.get(hit.canonical)
         if known is None or (known.section != "skills" and hit.section == "skills"):
@@ -257,6 +298,8 @@ def _trusted(doc: Document, hits: list[_Hit], i: int) -> bool:
         previous_word = before.rsplit(None, 1)[-1].lower() if before else ""
         return written == "R" and previous_word in _PREPOSITIONS
     if hit.alias not in CASED:
+        return False
+    if hit.alias in SURNAMES and before and before.split()[-1][:1].isupper():
         return False
     sentence_start = not before or before[-1] in _SENTENCE_END or _starts_item(doc, hit)
     followed_by_number = page.text[end : end + 3].strip()[:1].isdigit()

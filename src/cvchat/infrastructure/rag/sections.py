@@ -203,6 +203,7 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
     "projects": ("projects", "key projects", "proyectos", "projets", "projekte"),
     "certifications": (
         "certifications",
+        "certs",
         "certificates",
         "certification",
         "certificacion",
