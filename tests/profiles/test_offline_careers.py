@@ -164,6 +164,29 @@ def test_a_region_named_by_its_kind_between_town_and_country(
     assert (profile.location.city, profile.location.country) == (city, country)
 
 
+@pytest.mark.parametrize(
+    ("line", "city", "country"),
+    [
+        (
+            "Desarrolladora Full-stack · Vue / Laravel Córdoba, provincia de Córdoba, Argentina",
+            "Córdoba",
+            "Argentina",
+        ),
+        (
+            "Data Engineer · Spark / Scala Medellín, Colombia +57 300 555 0101",
+            "Medellín",
+            "Colombia",
+        ),
+    ],
+)
+def test_a_headline_run_into_the_town_on_one_line_leaves_the_town(
+    line: str, city: str, country: str
+) -> None:
+    profile = extract(f"Lucía Mora\n{line}\nPerfil\nDiez años de desarrollo web.\n")
+    assert profile.location is not None
+    assert (profile.location.city, profile.location.country) == (city, country)
+
+
 def test_a_degree_glued_to_its_dates_is_read() -> None:
     text = (
         "Jonas Weber\nBremen\nAusbildung\n"

@@ -31,6 +31,7 @@ def _rules_digest() -> str:
     files = [
         *sorted(package.glob("offline*.py")),
         *(domain / name for name in ("vocabulary.py", "places.py", "profiles.py")),
+        package.parent / "rag" / "sections.py",  # the section headings the rules read by
     ]
     digest = hashlib.sha256()
     for path in files:

@@ -306,6 +306,14 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     ]
     if len(parts) > 1:  # "Valencia, estado Carabobo, Venezuela": the region is no town
         parts = [p for p in parts if not _REGION.match(p)] or parts
+    if len(parts) > 1 and fold(parts[-1]) in COUNTRIES and not _place_words(parts[0]):
+        # A headline run into the town on one line: "… React / TypeScript Valencia, Venezuela"
+        words = parts[0].split()
+        tail = next(
+            (t for k in (3, 2, 1) if len(words) > k and fold(t := " ".join(words[-k:])) in CITIES),
+            None,
+        )
+        parts[0] = tail or parts[0]
     # An address names the street and more before its postcode: only what follows counts
     with_code = [i for i, p in enumerate(parts) if _POSTCODE.match(p)]
     if with_code and len(parts) > 4:
