@@ -101,6 +101,7 @@ class Served:
         pipeline: str = "echo",
         retrieve_ms: float = 0.0,
         src: Path | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         """``src``: another checkout's ``src`` folder, ahead on PYTHONPATH (the baseline)."""
         self.port = _free_port()
@@ -114,6 +115,7 @@ class Served:
             "CVCHAT_DATA_DIR": str(workdir),
             "CVCHAT_FRONT_DIST": str(workdir / "none"),
         }
+        env |= extra_env or {}
         if src is not None:
             env["PYTHONPATH"] = str(src)
         cli = Path(sys.executable).with_name("cvchat")
@@ -286,7 +288,11 @@ def migrate_with(src: Path, db_url: str) -> None:
 
 
 async def delivery_against_baseline(
-    baseline_src: Path, sizes: list[int], repeats: int, workdir: Path
+    baseline_src: Path,
+    sizes: list[int],
+    repeats: int,
+    workdir: Path,
+    databases: tuple[str, ...] = ("sqlite", "postgres"),
 ) -> dict[str, Any]:
     """Delivery latency of this checkout and of ``baseline_src`` in one invocation: server
     processes alternate (baseline, current, baseline, …) so that both see the same machine,
@@ -294,7 +300,7 @@ async def delivery_against_baseline(
     results: dict[str, Any] = {"baseline_src": str(baseline_src)}
     pg_names: list[str] = []
     try:
-        for label in ("sqlite", "postgres"):
+        for label in databases:
             urls: dict[str, str] = {}
             for side in ("baseline", "current"):
                 if label == "sqlite":
@@ -603,7 +609,24 @@ if __name__ == "__main__":
         help="only compare delivery latency with the code of another checkout's src folder "
         "(e.g. a git worktree of an earlier main)",
     )
+    parser.add_argument(
+        "--databases",
+        nargs="+",
+        choices=("sqlite", "postgres"),
+        default=["sqlite", "postgres"],
+        help="with --baseline-src: the databases to compare on",
+    )
+    parser.add_argument(
+        "--burst",
+        nargs=argparse.REMAINDER,
+        help="only the burst of concurrent runs (burst_bench.py; its options follow)",
+    )
     args = parser.parse_args()
+    if args.burst is not None:
+        from bench.burst_bench import main as burst_main
+
+        burst_main(args.burst)
+        raise SystemExit(0)
     if args.baseline_src:
         gc.collect()
         gc.freeze()
@@ -612,7 +635,11 @@ if __name__ == "__main__":
             with tempfile.TemporaryDirectory() as tmp:
                 sizes = [1, 100] if args.quick else [1, 100, 1000]
                 return await delivery_against_baseline(
-                    args.baseline_src, sizes, 1 if args.quick else args.repeats, Path(tmp)
+                    args.baseline_src,
+                    sizes,
+                    1 if args.quick else args.repeats,
+                    Path(tmp),
+                    tuple(args.databases),
                 )
 
         comparison = asyncio.run(against_baseline())

@@ -145,9 +145,13 @@ class Container:
 
 
 def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> Container:
-    db = create_database(settings.database_url)
+    db = create_database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
     channel = None if db.is_sqlite else Channel()  # token appends notify on it themselves
-    uow_factory = SqlUnitOfWorkFactory(db, announce=channel)
+    uow_factory = SqlUnitOfWorkFactory(db, announce=channel, coalesce=settings.coalesce_appends)
     probe = partial(run_progress, uow_factory)
     notifier: Notifier = (
         InProcessNotifier(probe, settings.stream_recheck_s)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gc
 import logging
-from typing import Annotated
+import os
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cvchat.settings import get_settings
+from cvchat.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(help="cvchat: chat with a corpus of CVs.", no_args_is_help=True)
 
@@ -58,14 +62,19 @@ def serve(
             "a request head past CVCHAT_LIMITS__MAX_HEADER_BYTES + 16 KiB)."
         ),
     ] = "auto",
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="API processes on one port, to use every core (PostgreSQL only: streams "
+            "and cancels cross processes through LISTEN/NOTIFY).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API and the chat client (SQLite is migrated on start)."""
     import uvicorn
 
-    from cvchat.bootstrap import bootstrap
     from cvchat.domain.errors import DomainError
     from cvchat.infrastructure.db.migrate import upgrade
-    from cvchat.web.app import create_app
     from cvchat.web.limits import server_head_bound
 
     if http not in ("auto", "h11", "httptools"):
@@ -86,26 +95,35 @@ def serve(
     if refusal is not None:
         typer.echo(refusal, err=True)
         raise typer.Exit(2)
+    if workers < 1:
+        typer.echo("--workers must be 1 or more", err=True)
+        raise typer.Exit(2)
+    if workers > 1 and settings.is_sqlite:
+        typer.echo(
+            "--workers needs PostgreSQL (DATABASE_URL=postgresql+asyncpg://…): SQLite has "
+            "one writer, so the embedded default serves from one process",
+            err=True,
+        )
+        raise typer.Exit(2)
     if settings.is_sqlite:
         upgrade(settings.database_url)
     # The health check reads the schema revision on every call; keep that out of the log.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        container = bootstrap(settings)
-        if container.index_store is not None:
-            # The embedding model now, so that one that cannot load is a one-line error
-            # here rather than a traceback from the server's start-up.
-            container.index_store.warm_up()
+        app = served_app(settings) if workers == 1 else None
     except DomainError as exc:  # a model that is configured but cannot be used
         typer.echo(f"cannot start: {exc}", err=True)
         raise typer.Exit(2) from exc
-    app = create_app(settings, container)
-    # What is loaded by now lives as long as the process: keep it out of the cyclic
-    # collector's full passes, which otherwise walk it all (100–200 ms here) mid-stream.
-    gc.collect()
-    gc.freeze()
+    if app is None:
+        # Each worker process builds its own app from the settings (so from the
+        # environment): pass the command line's host and port on to them.
+        os.environ["CVCHAT_HOST"] = settings.host
+        os.environ["CVCHAT_PORT"] = str(settings.port)
+        os.environ[_WORKER_LOG_LEVEL] = log_level
     uvicorn.run(
-        app,
+        app if app is not None else "cvchat.cli:served_app",
+        factory=app is None,
+        workers=workers,
         host=settings.host,
         port=settings.port,
         log_level=log_level,
@@ -116,6 +134,30 @@ def serve(
         http=http,
         h11_max_incomplete_event_size=server_head_bound(settings.limits.max_header_bytes),
     )
+
+
+_WORKER_LOG_LEVEL = "CVCHAT_SERVE_LOG_LEVEL"
+
+
+def served_app(settings: Settings | None = None) -> FastAPI:
+    """The app as ``cvchat serve`` runs it; with ``--workers``, each worker's factory."""
+    from cvchat.bootstrap import bootstrap
+    from cvchat.web.app import create_app
+
+    if settings is None:  # a worker process of --workers: a fresh interpreter
+        _logging(os.environ.get(_WORKER_LOG_LEVEL, "info"))
+        settings = get_settings()
+    container = bootstrap(settings)
+    if container.index_store is not None:
+        # The embedding model now, so that one that cannot load is a one-line error
+        # here rather than a traceback from the server's start-up.
+        container.index_store.warm_up()
+    app = create_app(settings, container)
+    # What is loaded by now lives as long as the process: keep it out of the cyclic
+    # collector's full passes, which otherwise walk it all (100–200 ms here) mid-stream.
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def _register_optional() -> None:

@@ -156,6 +156,10 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///data/cvchat.db",
         validation_alias="DATABASE_URL",
     )
+    # PostgreSQL connections per process (SQLAlchemy pool): every API and worker process's
+    # sum, plus its job-queue pool (10) and listener (1), must fit max_connections.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
     data_dir: Path = Path("data")
     # ONNX exports of the embedding model (derived files, rebuilt when missing); default:
     # <data_dir>/models. The test suite points every process at one shared folder.
@@ -175,6 +179,9 @@ class Settings(BaseSettings):
     history_turns: int = 6
     token_batch_ms: float = 20.0
     token_batch_size: int = 64
+    # PostgreSQL: token appends of every run of a process written as one statement per
+    # batch (infrastructure/db/log_coalesce.py); off only to measure the difference.
+    coalesce_appends: bool = True
     run_lease_s: float = 15.0
     # "queue": API processes only enqueue; `cvchat worker` processes execute (PostgreSQL).
     executor: Literal["inprocess", "queue"] = "inprocess"

@@ -6,8 +6,10 @@ stale heartbeat, and moves the row's seq counter by the number of events; the ev
 their seqs from the returned counter. The UPDATE locks the row, so appends, cancels,
 endings and requeues of one run serialize and exactly one terminal write can win; a
 writer that lost finds no row and writes nothing. Endings, cancels and requeues are one
-transaction on either database; the token path (``append``) is one self-committing
-statement on PostgreSQL (``log_append.py``) and this same transaction on SQLite.
+transaction on either database. The token path (``append``) is, on PostgreSQL, a group
+commit of every running run's appends (``log_coalesce.py``, the same conditional move per
+run), or with coalescing off one self-committing statement per append (``log_append.py``);
+on SQLite it is this same transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from cvchat.domain.model import (
 )
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.log_append import append_postgres
+from cvchat.infrastructure.db.log_coalesce import CoalescingAppender
 from cvchat.infrastructure.db.repositories import message_row, read_token_text
 from cvchat.infrastructure.db.tables import messages, run_events, runs
 from cvchat.infrastructure.notify.postgres import Channel
@@ -40,13 +43,23 @@ REQUEUE_SOURCES = allowed_sources(RunStatus.QUEUED, RECOVERY_TRANSITIONS)
 
 
 class SqlRunLog:
-    def __init__(self, db: Database, announce: Channel | None = None) -> None:
-        """``announce``: the PostgreSQL notifier's channel, for appends to notify on."""
+    def __init__(
+        self, db: Database, announce: Channel | None = None, *, coalesce: bool = True
+    ) -> None:
+        """``announce``: the PostgreSQL notifier's channel, for appends to notify on.
+        ``coalesce``: on PostgreSQL, the appends of all runs written together
+        (``log_coalesce.py``); off, each append is its own statement (the benchmark's
+        baseline). SQLite appends one run at a time (see ``log_coalesce.py`` for why)."""
         self._db = db
         self._announce = None if db.is_sqlite else announce
         self.announces_appends = self._announce is not None
+        self._coalescer = (
+            CoalescingAppender(db, self._announce) if coalesce and not db.is_sqlite else None
+        )
 
     async def append(self, run: Run, events: Sequence[NewEvent]) -> list[RunEvent] | None:
+        if self._coalescer is not None:
+            return await self._coalescer.append(run, events)
         if not self._db.is_sqlite:
             return await append_postgres(self._db, run, events, self._announce)
         where = _where(run.run_id, APPENDABLE, run.owner)

@@ -54,10 +54,13 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, db: Database, announce: Channel | None = None) -> None:
-        """``announce``: the PostgreSQL notifier's channel, for appends to notify on."""
+    def __init__(
+        self, db: Database, announce: Channel | None = None, *, coalesce: bool = True
+    ) -> None:
+        """``announce``: the PostgreSQL notifier's channel, for appends to notify on;
+        ``coalesce``: token appends of all runs written together (``SqlRunLog``)."""
         self.db = db
-        self.log: RunLog = SqlRunLog(db, announce)
+        self.log: RunLog = SqlRunLog(db, announce, coalesce=coalesce)
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, read_only=read_only)
