@@ -33,11 +33,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CVCHAT_DATA_DIR=/app/data \
     CVCHAT_FRONT_DIST=/app/front/dist \
     CVCHAT_LOG_FORMAT=json
-# PDF rendering (the corpus generator) and PDF tools: the list of scripts/system-deps.sh.
+# PDF rendering (the corpus generator), PDF tools and OCR of scanned CVs: the list of
+# scripts/system-deps.sh.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
        fonts-dejavu-core fonts-liberation2 fonts-lato fonts-open-sans poppler-utils \
+       tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-fra tesseract-ocr-deu \
     && rm -rf /var/lib/apt/lists/*
 # A fixed, unprivileged user: the processes never run as root.
 RUN groupadd --system --gid 10001 cvchat \

@@ -79,14 +79,15 @@ test-python: install-test
 	$(BIN)/pytest -q
 
 # Browser tests: the streaming ones on the echo pipeline (paced, deterministic), then the
-# sources ones on the real offline answerer over a small generated corpus.
+# sources and corpus (upload, index, delete) ones on the real offline answerer over a small
+# generated corpus (the e2e server works on a throwaway copy of it).
 E2E_DATA := $(CURDIR)/.cache/e2e-data
 # Every test process shares one folder of ONNX model exports (made once, then reused).
 test-python test-front $(E2E_DATA)/index/current: export CVCHAT_MODELS_DIR = $(CURDIR)/.cache/models
 
 test-front: install-test system-test front $(E2E_DATA)/index/current
 	cd front && npm run lint && npm test && npm run e2e
-	cd front && E2E_PIPELINE=rag CVCHAT_DATA_DIR=$(E2E_DATA) npm run e2e -- --grep "sources"
+	cd front && E2E_PIPELINE=rag CVCHAT_DATA_DIR=$(E2E_DATA) npm run e2e -- --grep "^(sources|corpus):"
 
 $(E2E_DATA)/index/current: $(STAMP)
 	CVCHAT_DATA_DIR=$(E2E_DATA) $(BIN)/cvchat dataset --count 8 --seed 7

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages cvchat needs: PDF rendering (pango, fonts), PDF tools, a browser for tests.
+# Debian packages cvchat needs: PDF rendering (pango, fonts), PDF tools, OCR of scanned CVs
+# (Tesseract and its English, Spanish, French and German models), a browser for tests.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 
@@ -7,6 +8,7 @@ PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
   fonts-dejavu-core fonts-liberation2 fonts-lato fonts-open-sans
   poppler-utils
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-fra tesseract-ocr-deu
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   PACKAGES+=(chromium)

@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { blankScanPdf, textDocx, textPdf } from "./files.mjs";
 import { startServer } from "./server.mjs";
 
 const FRONT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,6 +29,7 @@ const DOC_SHOTS = [
   "reconnecting",
   "phone",
   "phone-drawer",
+  "corpus",
 ];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ECHO_DELAY_MS = 50;
@@ -147,8 +149,11 @@ async function shot(page, name) {
 // ---------------------------------------------------------------- tests
 
 const tests = [];
-/** `server`: which `cvchat serve` the test needs, "none" (auth mode none) or "token". */
-const test = (name, fn, { server = "none" } = {}) => tests.push({ name, fn, server });
+/**
+ * `server`: which `cvchat serve` the test needs, "none" (auth mode none) or "token";
+ * `timeout`: the test's own limit in ms, when it needs more than TEST_TIMEOUT.
+ */
+const test = (name, fn, { server = "none", timeout = TEST_TIMEOUT } = {}) => tests.push({ name, fn, server, timeout });
 
 test("create a user, ask a question, see the streamed answer", async (ctx, server) => {
   const page = await openPage(ctx, server);
@@ -424,6 +429,195 @@ test("sources: a count question states the exact number and names every match", 
   ctx.screenshots.set("exact-count", await shot(page, "exact-count"));
 });
 
+// ---------------------------------------------------------------- corpus
+
+const INDEX_TIMEOUT = 90_000;
+
+/** Drops files on the page's drop zone, as a drag from the desktop would. */
+async function dropFiles(page, files) {
+  const payload = files.map(({ name, mimeType, buffer }) => ({ name, mimeType, base64: buffer.toString("base64") }));
+  await page.getByTestId("drop-zone").evaluate((zone, items) => {
+    const transfer = new DataTransfer();
+    for (const { name, mimeType, base64 } of items) {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([bytes], name, { type: mimeType }));
+    }
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }
+  }, payload);
+}
+
+/** Picks files through the "Choose files" button and the browser's file chooser. */
+async function chooseFiles(page, files) {
+  const [chooser] = await Promise.all([
+    page.waitForEvent("filechooser"),
+    page.getByRole("button", { name: "Choose files" }).click(),
+  ]);
+  await chooser.setFiles(files);
+}
+
+const uploadRow = (page, name) => page.getByTestId("upload-row").filter({ hasText: name });
+const cvRow = (page, cvId) => page.locator(`[data-testid=cv-row][data-cv-id="${cvId}"]`);
+
+/** The cv_id the server gave an uploaded file, once it accepted it. */
+async function acceptedId(page, name) {
+  const row = uploadRow(page, name);
+  await row.and(page.locator("[data-phase=accepted]")).waitFor({ timeout: TIMEOUT });
+  return row.getAttribute("data-cv-id");
+}
+
+async function openCorpus(page) {
+  await page.getByRole("link", { name: "Corpus", exact: true }).click();
+  await page.getByRole("heading", { name: "CVs in the corpus" }).waitFor();
+  await page.getByTestId("cv-row").first().waitFor();
+}
+
+test(
+  "corpus: add a PDF, a DOCX and bad files, see them indexed and cited, delete one for good",
+  async (ctx, server) => {
+    if (server.pipeline === "echo") throw new Skip("the echo pipeline has no index to add CVs to");
+    // Chrome logs each 4xx answer: the refused file's 415 is part of the test. Tall enough for
+    // the screenshot to show the files added and the first CVs of the list.
+    const page = await openPage(ctx, server, {
+      viewport: { width: 1280, height: 1180 },
+      allowErrors: [/status of 415 \(Unsupported Media Type\)/],
+    });
+    await signUp(page, uniqueName("Curator"));
+    await openCorpus(page);
+    const before = await page.getByTestId("cv-row").count();
+
+    // A text PDF and a page with nothing to read, dropped together; a text file named .pdf, chosen.
+    const tag = `${process.pid}`;
+    const good = `e2e-cv-${tag}.pdf`;
+    const scan = `e2e-scan-${tag}.pdf`;
+    await dropFiles(page, [
+      {
+        name: good,
+        mimeType: "application/pdf",
+        buffer: textPdf([
+          "Wilhelmina Okonkwo-Brandt",
+          "Embedded firmware engineer - Zephyr RTOS, Rust, LoRaWAN",
+          "wilhelmina.brandt@example.org - Porto, Portugal",
+          "Professional summary",
+          `Firmware engineer (${tag}) with nine years building Zephyr RTOS firmware for beehive telemetry sensors.`,
+          "Experience",
+          "Senior firmware engineer, Apiary Signals, Porto, 2019 - 2025",
+          "Wrote the Zephyr RTOS firmware of 4,000 beehive telemetry sensors over LoRaWAN.",
+          "Languages",
+          "Portuguese (native), English (C1)",
+        ]),
+      },
+      { name: scan, mimeType: "application/pdf", buffer: blankScanPdf() },
+    ]);
+    await chooseFiles(page, [{ name: "x.pdf", mimeType: "application/pdf", buffer: Buffer.from("just some text, not a PDF\n") }]);
+
+    // The refused file says why, next to it; the others are taken.
+    const refused = uploadRow(page, "x.pdf");
+    await refused.getByRole("alert").filter({ hasText: "not a PDF or DOCX file" }).waitFor({ timeout: TIMEOUT });
+    expectEqual(await refused.getAttribute("data-phase"), "failed", "the refused file's state");
+    const goodId = await acceptedId(page, good);
+    const scanId = await acceptedId(page, scan);
+    expect(goodId && scanId && goodId !== scanId, `cv ids ${goodId}, ${scanId}`);
+
+    // Statuses follow the server (polled): the PDF indexed, the page with nothing to read failed.
+    await cvRow(page, goodId).and(page.locator("[data-status=indexed]")).waitFor({ timeout: INDEX_TIMEOUT });
+    await cvRow(page, scanId).and(page.locator("[data-status=failed]")).waitFor({ timeout: INDEX_TIMEOUT });
+    await cvRow(page, scanId).getByTestId("cv-error").waitFor();
+    await uploadRow(page, scan).getByRole("alert").waitFor();
+    const name = (await cvRow(page, goodId).getByRole("link").innerText()).trim();
+    expect(name.includes("Okonkwo"), `the indexed CV is named ${JSON.stringify(name)}`);
+    expectEqual(await page.getByTestId("cv-row").count(), before + 2, "CVs listed");
+    const details = await (await page.request.get(new URL(`/api/cvs/${goodId}`, server.base).href)).json();
+    expectEqual(details.status, "indexed", "GET /api/cvs/{id} status");
+
+    // A DOCX, dropped after: caught on its way for the screenshot (indexing, failed, indexed at once).
+    const docx = `e2e-cv-${tag}.docx`;
+    await dropFiles(page, [
+      {
+        name: docx,
+        mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        buffer: textDocx([
+          "Teodora Lindqvist-Amaral",
+          "Hydrologist and data engineer - Python, xarray",
+          `Modelled glacier melt runoff (${tag}) for alpine reservoirs with Python and xarray.`,
+          "Languages: Swedish (native), English (C2)",
+        ]),
+      },
+    ]);
+    const docxId = await acceptedId(page, docx);
+    try {
+      await cvRow(page, docxId).and(page.locator("[data-status=indexing]")).waitFor({ timeout: 5000 });
+      ctx.screenshots.set("corpus", await shot(page, "corpus"));
+    } catch {
+      ctx.notes.push("the DOCX was indexed before a screenshot could show it indexing");
+    }
+    await cvRow(page, docxId).and(page.locator("[data-status=indexed]")).waitFor({ timeout: INDEX_TIMEOUT });
+    if (!ctx.screenshots.has("corpus")) ctx.screenshots.set("corpus", await shot(page, "corpus"));
+    expect(await cvRow(page, docxId).getByText("DOCX", { exact: true }).isVisible(), "the DOCX is marked as such");
+
+    // The new CV answers questions at once, cited by its card.
+    await page.getByRole("button", { name: "New chat" }).click();
+    await ask(page, "Who built Zephyr RTOS firmware for beehive telemetry sensors?");
+    await waitStatus(page, "done", INDEX_TIMEOUT);
+    const cited = lastAnswer(page).locator(`a[data-testid=source-card][href*="/api/cvs/${goodId}/pdf"]`);
+    expect((await cited.count()) > 0, `no source card cites ${goodId}`);
+    const threadUrl = page.url();
+
+    // Delete it: Esc keeps it, the confirmation removes it.
+    await openCorpus(page);
+    const remove = cvRow(page, goodId).getByRole("button", { name: `Delete ${name}` });
+    await remove.click();
+    const dialog = page.getByRole("alertdialog", { name: `Delete ${name}?` });
+    await dialog.waitFor();
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expectEqual(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), `Delete ${name}`, "focus after Esc");
+    expectEqual(await cvRow(page, goodId).count(), 1, "the CV after Esc");
+    await remove.click();
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await cvRow(page, goodId).waitFor({ state: "detached", timeout: INDEX_TIMEOUT });
+    await dialog.waitFor({ state: "detached" });
+
+    // Gone from the list (also after a reload), its details and its file; the answer keeps its text.
+    const list = await (await page.request.get(new URL("/api/cvs", server.base).href)).json();
+    expect(!list.cvs.some((cv) => cv.cv_id === goodId), "the deleted CV is still listed by the server");
+    expectEqual((await page.request.get(new URL(`/api/cvs/${goodId}`, server.base).href)).status(), 404, "GET the deleted CV");
+    expectEqual((await page.request.get(new URL(`/api/cvs/${goodId}/pdf`, server.base).href)).status(), 404, "its PDF");
+    await page.reload();
+    await page.getByTestId("cv-row").first().waitFor();
+    expectEqual(await cvRow(page, goodId).count(), 0, "the deleted CV after a reload");
+    await page.goto(threadUrl);
+    await waitStatus(page, "done");
+    const removed = lastAnswer(page).locator("[data-testid=source-card][data-removed=true]");
+    await removed.first().waitFor();
+    expect((await removed.first().innerText()).includes("CV removed"), "the card does not say the CV was removed");
+    expectEqual(await lastAnswer(page).locator(`a[href*="/api/cvs/${goodId}/"]`).count(), 0, "links to the deleted CV");
+  },
+  { timeout: 240_000 },
+);
+
+test("corpus: the page at phone width, no sideways scroll", async (ctx, server) => {
+  if (server.pipeline === "echo") throw new Skip("the echo pipeline has no corpus to list");
+  const page = await openPage(ctx, server, { viewport: { width: 390, height: 844 } });
+  await signUp(page, uniqueName("Phone curator"));
+  await page.getByRole("button", { name: "Open conversations" }).click();
+  await openCorpus(page);
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  const overflow = await page.evaluate(() =>
+    [document.documentElement, document.querySelector("[data-testid=corpus-page]")].map((el) => el.scrollWidth - el.clientWidth),
+  );
+  expect(overflow.every((px) => px <= 0), `the Corpus page scrolls sideways by ${overflow} px`);
+  await page.getByRole("button", { name: "Choose files" }).waitFor();
+  // The delete buttons are there, and the dialog fits.
+  await page.getByTestId("cv-row").first().getByRole("button", { name: /^Delete / }).click();
+  const box = await page.getByRole("alertdialog").boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390, `the dialog spans ${JSON.stringify(box)}`);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("alertdialog").waitFor({ state: "detached" });
+  await shot(page, "corpus-phone");
+});
+
 // ---------------------------------------------------------------- token mode
 
 // Chrome logs each 4xx answer to fetch; in token mode a 401 is how the page learns it is signed out.
@@ -524,6 +718,26 @@ test(
   { server: "token" },
 );
 
+test(
+  "token mode: only admins are offered the Corpus page",
+  async (ctx, server) => {
+    const reader = await server.createUser(uniqueName("Reader"));
+    const admin = await server.createUser(uniqueName("Admin"), { admin: true });
+    const page = await openPage(ctx, server, { allowErrors: [SIGNED_OUT_401] });
+    await signInWithToken(page, reader);
+    await page.getByRole("navigation", { name: "Conversations" }).waitFor();
+    expectEqual(await page.getByRole("link", { name: "Corpus", exact: true }).count(), 0, "Corpus links for a reader");
+    // A link to the page does not open it either.
+    await page.goto(`${server.base}/?view=corpus`);
+    await page.getByLabel("Ask about the CVs").waitFor();
+    expectEqual(await page.getByRole("heading", { name: "CVs in the corpus" }).count(), 0, "the Corpus page for a reader");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await signInWithToken(page, admin);
+    await page.getByRole("link", { name: "Corpus", exact: true }).waitFor();
+  },
+  { server: "token" },
+);
+
 // ---------------------------------------------------------------- runner
 
 async function main() {
@@ -555,7 +769,7 @@ async function main() {
   let failed = 0;
   let skipped = 0;
   try {
-    for (const { name, fn, server: authMode } of tests) {
+    for (const { name, fn, server: authMode, timeout } of tests) {
       if (grep && !grep.test(name)) continue;
       const server = await serverFor(authMode);
       const contexts = [await browser.newContext()];
@@ -575,7 +789,7 @@ async function main() {
         await Promise.race([
           fn(ctx, server),
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT} ms`)), TEST_TIMEOUT);
+            timer = setTimeout(() => reject(new Error(`timed out after ${timeout} ms`)), timeout);
           }),
         ]);
         const errors = ctx.pages.flatMap((p) => p.errors);

@@ -1,12 +1,14 @@
 /**
  * Starts the real `cvchat serve` for the browser tests: a free port, a throwaway SQLite
  * database, the built client from front/dist. The answer path is the echo pipeline unless
- * E2E_PIPELINE says otherwise (with `rag`, CVCHAT_DATA_DIR must hold a built index).
- * `authMode: "token"` serves in token mode; `createUser(name)` then makes a user with the real
- * `cvchat users create` and returns the access token it prints.
+ * E2E_PIPELINE says otherwise (with `rag`, CVCHAT_DATA_DIR must hold a built index). That
+ * data folder is copied (its `cvs` and `index`) into the throwaway folder, so that tests may add
+ * and delete CVs without touching it; the ONNX models stay where they are.
+ * `authMode: "token"` serves in token mode; `createUser(name, { admin })` then makes a user with
+ * the real `cvchat users create` and returns the access token it prints.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, openSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -56,6 +58,17 @@ export async function startServer({ repoRoot, frontDist, artifacts, echoDelayMs,
     CVCHAT_AUTH__MODE: authMode,
   };
   if (pipeline === "echo" && !process.env.CVCHAT_DATA_DIR) env.CVCHAT_DATA_DIR = path.join(tmp, "data");
+  if (pipeline !== "echo") {
+    const source = path.resolve(repoRoot, process.env.CVCHAT_DATA_DIR ?? "data");
+    const copy = path.join(tmp, "data");
+    for (const part of ["cvs", "index"]) {
+      const from = path.join(source, part);
+      // verbatimSymlinks: index/current stays a relative link to its version.
+      if (existsSync(from)) cpSync(from, path.join(copy, part), { recursive: true, verbatimSymlinks: true });
+    }
+    env.CVCHAT_DATA_DIR = copy;
+    env.CVCHAT_MODELS_DIR = process.env.CVCHAT_MODELS_DIR ?? path.join(source, "models");
+  }
   const child = spawn(cvchat, ["serve", "--port", String(port)], {
     cwd: repoRoot,
     env,
@@ -73,10 +86,10 @@ export async function startServer({ repoRoot, frontDist, artifacts, echoDelayMs,
     base,
     pipeline,
     authMode,
-    /** A new user and their personal access token, made by the real CLI. */
-    createUser(name) {
+    /** A new user (an admin with `admin: true`) and their personal access token, made by the real CLI. */
+    createUser(name, { admin = false } = {}) {
       return new Promise((resolve, reject) => {
-        execFile(cvchat, ["users", "create", name], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
+        execFile(cvchat, ["users", "create", name, ...(admin ? ["--admin"] : [])], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
           if (error) reject(new Error(`cvchat users create failed: ${stderr || error.message}`));
           else resolve(stdout.trim());
         });

@@ -1,8 +1,9 @@
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import { jsonResponse } from "./test/sse";
+import { FakeXhr } from "./test/xhr";
 
 const ANN_ID = "a".repeat(32);
 const SIGNED_IN = { auth_mode: "token", user_id: ANN_ID, name: "Ann" };
@@ -24,6 +25,8 @@ function serve(routes: Record<string, Route>) {
 
 beforeEach(() => {
   window.localStorage.clear();
+  FakeXhr.reset();
+  vi.stubGlobal("XMLHttpRequest", FakeXhr);
 });
 
 afterEach(() => {
@@ -77,6 +80,61 @@ describe("App in token mode", () => {
     await userEvent.type(box, "Who speaks Spanish?{Enter}");
     expect(await screen.findByLabelText("Access token")).toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("Your session has ended");
+  });
+});
+
+describe("the Corpus page", () => {
+  it("is not offered to a user who is not an admin, even through its URL", async () => {
+    window.history.replaceState(null, "", "/?view=corpus");
+    const calls = serve({
+      "GET /api/session": () => jsonResponse({ ...SIGNED_IN, is_admin: false }),
+      [`GET /api/users/${ANN_ID}/threads`]: () => jsonResponse([]),
+    });
+    render(<App />);
+    expect(await screen.findByLabelText("Ask about the CVs")).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Corpus" })).not.toBeInTheDocument();
+    expect(calls.map((c) => c.key)).not.toContain("GET /api/cvs");
+    window.history.replaceState(null, "", "/");
+  });
+
+  it("opens from the sidebar for an admin, and the chat comes back with New chat", async () => {
+    serve({
+      "GET /api/session": () => jsonResponse({ ...SIGNED_IN, is_admin: true }),
+      [`GET /api/users/${ANN_ID}/threads`]: () => jsonResponse([]),
+      "GET /api/cvs": () => jsonResponse({ version: null, cvs: [] }),
+    });
+    render(<App />);
+    await screen.findByLabelText("Ask about the CVs");
+    await userEvent.click(screen.getAllByRole("link", { name: "Corpus" })[0] as HTMLElement);
+    expect(await screen.findByRole("heading", { name: "CVs in the corpus" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Choose files" })).toBeInTheDocument();
+    expect(window.location.search).toBe("?view=corpus");
+    expect(screen.getAllByRole("link", { name: "Corpus" })[0]).toHaveAttribute("aria-current", "page");
+    expect(screen.queryByLabelText("Ask about the CVs")).not.toBeInTheDocument();
+
+    // A file still being sent keeps going while the person is back in the chat.
+    await userEvent.upload(screen.getByLabelText("CV files to add"), new File(["%PDF-"], "ana.pdf", { type: "application/pdf" }));
+    await userEvent.click(screen.getAllByRole("button", { name: "New chat" })[0] as HTMLElement);
+    expect(await screen.findByLabelText("Ask about the CVs")).toBeInTheDocument();
+    expect(window.location.search).toBe("");
+    act(() => {
+      FakeXhr.find("ana.pdf").progress(3, 10);
+    });
+    await userEvent.click(screen.getAllByRole("link", { name: "Corpus" })[0] as HTMLElement);
+    expect(await screen.findByText("Sending… 30%")).toBeInTheDocument();
+    expect(FakeXhr.find("ana.pdf").aborted).toBe(false);
+    window.history.replaceState(null, "", "/");
+  });
+
+  it("is offered to everyone in auth mode none (the local admin)", async () => {
+    window.localStorage.setItem("cvchat.user", JSON.stringify({ user_id: ANN_ID, name: "Ann", created_at: "2026-01-01T00:00:00Z" }));
+    serve({
+      "GET /api/session": () => jsonResponse({ auth_mode: "none", user_id: null, name: null, is_admin: true }),
+      [`GET /api/users/${ANN_ID}/threads`]: () => jsonResponse([]),
+    });
+    render(<App />);
+    await screen.findByLabelText("Ask about the CVs");
+    expect(screen.getAllByRole("link", { name: "Corpus" }).length).toBeGreaterThan(0);
   });
 });
 

@@ -26,6 +26,8 @@ from cvchat.settings import Settings
 
 if TYPE_CHECKING:
     from cvchat.infrastructure.profiles.corpus import IndexProfiles
+    from cvchat.infrastructure.rag.corpus_files import FolderFiles
+    from cvchat.infrastructure.rag.live_index import InProcessIndexing, QueueIndexing
     from cvchat.infrastructure.rag.store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,22 @@ def build_executor(
     )
 
 
+def build_corpus(
+    index_store: IndexStore, uow_factory: SqlUnitOfWorkFactory, executor: Executor
+) -> tuple[FolderFiles, InProcessIndexing | QueueIndexing]:
+    """Uploads are indexed by this process (embedded default) or by queue workers."""
+    from cvchat.infrastructure.rag.corpus_files import FolderFiles
+    from cvchat.infrastructure.rag.live_index import InProcessIndexing, QueueIndexing
+
+    files = FolderFiles(index_store)
+    if isinstance(executor, InProcessExecutor):
+        return files, InProcessIndexing(index_store, uow_factory)
+    from cvchat.infrastructure.executor.queue import QueueExecutor
+
+    assert isinstance(executor, QueueExecutor)
+    return files, QueueIndexing(index_store, executor.app)
+
+
 @dataclass
 class Container:
     """Every long-lived component of a process; the web app and the worker read them here."""
@@ -114,6 +132,9 @@ class Container:
     authenticator: Authenticator = field(default_factory=LocalAuthenticator)
     telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
     execution: RunExecution | None = None  # what `cvchat worker` runs its jobs with
+    # Uploads and deletes (None without an index store: the echo pipeline).
+    corpus_files: FolderFiles | None = None
+    corpus_index: InProcessIndexing | QueueIndexing | None = None
     rate_limits: RateLimits = field(init=False)
 
     def __post_init__(self) -> None:
@@ -137,8 +158,12 @@ class Container:
             await asyncio.to_thread(self.index_store.warm_up)
         await self.notifier.start()
         await self.executor.start()
+        if self.corpus_index is not None:
+            await self.corpus_index.start()
 
     async def stop(self) -> None:
+        if self.corpus_index is not None:
+            await self.corpus_index.stop()
         await self.executor.stop()
         await self.notifier.stop()
         await self.db.dispose()
@@ -183,6 +208,10 @@ def bootstrap(settings: Settings, *, pipeline: AnswerPipeline | None = None) -> 
         settings, db, uow_factory, notifier, executor, feed, pipeline, index_store
     )
     container.authenticator = build_authenticator(settings, uow_factory)
+    if index_store is not None:
+        container.corpus_files, container.corpus_index = build_corpus(
+            index_store, uow_factory, executor
+        )
     container.telemetry = telemetry
     container.execution = execution
     return container

@@ -186,6 +186,9 @@ def _register_optional() -> None:
     from cvchat.commands.users import users
 
     app.add_typer(users, name="users")
+    from cvchat.commands.cvs import cvs
+
+    app.add_typer(cvs, name="cvs")
 
 
 _register_optional()

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from cvchat.bootstrap import bootstrap
+from cvchat.infrastructure.db.migrate import upgrade
 from cvchat.infrastructure.pipelines.echo import EchoPipeline
 from cvchat.infrastructure.rag import IndexStore
 from cvchat.web.routes.corpus import router
@@ -22,6 +23,7 @@ def _client(store: IndexStore) -> TestClient:
     settings = make_settings(data).model_copy(
         update={"database_url": f"sqlite+aiosqlite:///{data}/cvchat.db"}
     )
+    upgrade(settings.database_url)  # /api/cvs lists uploads from the database too
     container = bootstrap(settings, pipeline=EchoPipeline())
     container.index_store = store
     app.state.container = container

@@ -179,6 +179,15 @@ async def _sign_in(w: World, c: Cred) -> httpx.Response:
     return r
 
 
+async def _upload(w: World, c: Cred) -> httpx.Response:
+    files = [("file", ("cv.pdf", b"%PDF-1.7 not read: refused before", "application/pdf"))]
+    return await w.http.post("/api/cvs", files=files, headers=c.headers)
+
+
+async def _delete_cv(w: World, c: Cred) -> httpx.Response:
+    return await w.http.delete(f"/api/cvs/{w.cv_id}", headers=c.headers)
+
+
 async def _sign_out(w: World, c: Cred) -> httpx.Response:
     return await w.http.delete("/api/session", headers=c.headers)
 
@@ -216,6 +225,10 @@ ROWS: list[Row] = [
         (401, 401, 200, 200),
         get(lambda w: f"/api/cvs/{w.cv_id}/pdf"),
     ),
+    Row("GET", "/api/cvs/{cv_id}", (401, 401, 200, 200), get(lambda w: f"/api/cvs/{w.cv_id}")),
+    # Changing it is for administrators; neither Alice nor Bob is one.
+    Row("POST", "/api/cvs", (401, 401, 403, 403), _upload),
+    Row("DELETE", "/api/cvs/{cv_id}", (401, 401, 403, 403), _delete_cv),
     Row(
         "GET",
         "/api/candidates",

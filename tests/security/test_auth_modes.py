@@ -28,7 +28,12 @@ async def test_none_mode_needs_no_credentials_and_ignores_them(
         async with httpx.AsyncClient(base_url=live.url) as http:
             r = await http.get("/api/session")
             assert r.status_code == 200
-            assert r.json() == {"auth_mode": "none", "user_id": None, "name": None}
+            assert r.json() == {
+                "auth_mode": "none",
+                "user_id": None,
+                "name": None,
+                "is_admin": True,
+            }
             r = await http.post("/api/session", json={"token": "anything"})
             assert r.status_code == 200 and "set-cookie" not in r.headers
             user = (await http.post("/api/users", json={"name": f"n-{time.time_ns()}"})).json()

@@ -40,7 +40,12 @@ def cookie_attributes(set_cookie: str) -> tuple[str, str, dict[str, str]]:
 async def sign_in(http: httpx.AsyncClient, member: Member) -> str:
     r = await http.post("/api/session", json={"token": member.token})
     assert r.status_code == 200, r.text
-    assert r.json() == {"auth_mode": "token", "user_id": member.user_id, "name": member.name}
+    assert r.json() == {
+        "auth_mode": "token",
+        "user_id": member.user_id,
+        "name": member.name,
+        "is_admin": False,
+    }
     name, value, _ = cookie_attributes(r.headers["set-cookie"])
     assert name == "cvchat_session"
     return value
@@ -76,7 +81,12 @@ async def test_the_cookie_signs_api_calls_and_streams_and_sign_out_ends_it(
         value = await sign_in(browser, member)
         # No Authorization header from here on: the cookie jar carries the session.
         me = (await browser.get("/api/session")).json()
-        assert me == {"auth_mode": "token", "user_id": member.user_id, "name": member.name}
+        assert me == {
+            "auth_mode": "token",
+            "user_id": member.user_id,
+            "name": member.name,
+            "is_admin": False,
+        }
         r = await browser.post("/api/threads", json={})
         assert r.status_code == 201 and r.json()["user_id"] == member.user_id
         thread_id = r.json()["thread_id"]

@@ -1,5 +1,5 @@
 /** Thin typed wrappers over the cvchat HTTP API; errors carry the status and the server's detail. */
-import type { Message, PostedMessage, Run, Session, ThreadDetail, ThreadSummary, User } from "./types";
+import type { CvDetail, CvList, Message, PostedMessage, Run, Session, ThreadDetail, ThreadSummary, User } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -13,7 +13,8 @@ export class ApiError extends Error {
   }
 }
 
-function detailOf(body: unknown, fallback: string): string {
+/** The human-readable `detail` of an error body (a string, or FastAPI's list of validation errors). */
+export function detailOf(body: unknown, fallback: string): string {
   if (body && typeof body === "object" && "detail" in body) {
     const detail = (body).detail;
     if (typeof detail === "string") return detail;
@@ -96,6 +97,11 @@ export const api = {
     request<PostedMessage>(`/api/threads/${encodeURIComponent(threadId)}/messages`, json({ content })),
   getRun: (runId: string) => request<Run>(`/api/runs/${encodeURIComponent(runId)}`),
   cancelRun: (runId: string) => request<Run>(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }),
+  /** Every CV: indexed ones and uploads still on their way. Uploads go through `uploadCv` (api/upload.ts). */
+  listCvs: () => request<CvList>("/api/cvs"),
+  getCv: (cvId: string) => request<CvDetail>(`/api/cvs/${encodeURIComponent(cvId)}`),
+  /** Removes the CV for good (204); 404 when it is gone already, 403 for non-admins. */
+  deleteCv: (cvId: string) => request<null>(`/api/cvs/${encodeURIComponent(cvId)}`, { method: "DELETE" }),
 };
 
 export type { Message };

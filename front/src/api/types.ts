@@ -16,6 +16,8 @@ export interface Session {
   auth_mode: AuthMode;
   user_id: string | null;
   name: string | null;
+  /** May add and delete CVs; always true in auth mode none. Absent from servers before issue 17. */
+  is_admin?: boolean;
 }
 
 export interface ThreadSummary {
@@ -45,6 +47,8 @@ export interface Source {
   url?: string | null;
   /** The passage numbers (`[n]` in the answer) that this source stands for. */
   citations?: number[] | null;
+  /** The CV was deleted from the corpus since: the snippet stays, its PDF is gone. */
+  removed?: boolean | null;
 }
 
 export interface Message {
@@ -91,3 +95,61 @@ export type RunEvent =
   | { seq: number; type: "state"; data: { status: RunStatus } };
 
 export type RunEventType = RunEvent["type"];
+
+// ---------------------------------------------------------------- corpus
+
+/** Where an uploaded CV is on its way to search. */
+export type CvStatus = "queued" | "indexing" | "indexed" | "failed";
+
+export const PENDING_CV_STATUSES: readonly CvStatus[] = ["queued", "indexing"];
+
+export type CvMediaType =
+  | "application/pdf"
+  | "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** One CV of `GET /api/cvs`: indexed ones, and uploads on their way (named by their file until indexed). */
+export interface CvSummary {
+  cv_id: string;
+  name: string;
+  headline: string;
+  language: string;
+  file: string;
+  pdf_url: string;
+  pages: number;
+  chunks: number;
+  status: CvStatus;
+  error: string | null;
+  /** ISO 8601; null for CVs the operator put in the corpus folder. */
+  added_at: string | null;
+  media_type: CvMediaType;
+  /** Pages whose text came from OCR (a scan); absent from servers without OCR. */
+  ocr_pages?: number[];
+}
+
+export interface CvList {
+  version: string | null;
+  cvs: CvSummary[];
+}
+
+/** `GET /api/cvs/{cv_id}`. */
+export interface CvDetail {
+  cv_id: string;
+  name: string;
+  file: string;
+  status: CvStatus;
+  error: string | null;
+  pages: number;
+  language: string;
+  added_at: string | null;
+  media_type: CvMediaType;
+  ocr_pages: number[];
+  profile: Record<string, unknown> | null;
+}
+
+/** One file of `POST /api/cvs`'s answer; `duplicate` when the same bytes were there already. */
+export interface UploadedCv {
+  cv_id: string;
+  file: string;
+  status: CvStatus;
+  duplicate: boolean;
+}

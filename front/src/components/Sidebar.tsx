@@ -1,4 +1,4 @@
-/** The user's threads, newest activity first, and the way to start a new one. */
+/** The user's threads, newest activity first, the way to start a new one, and (admins) the Corpus page. */
 import type { Identity, ThreadSummary } from "../api/types";
 
 interface Props {
@@ -10,9 +10,43 @@ interface Props {
   onSignOut: () => void;
   /** "Switch user" without accounts (auth mode none), "Sign out" with tokens. */
   signOutLabel?: string;
+  /** Opens the Corpus page; without it (not an admin) there is no Corpus entry. */
+  onCorpus?: () => void;
+  corpusOpen?: boolean;
 }
 
-export function Sidebar({ user, threads, currentThreadId, onSelect, onNew, onSignOut, signOutLabel = "Switch user" }: Props) {
+function CorpusLink({ open, onOpen }: { open: boolean; onOpen: () => void }) {
+  return (
+    <a
+      href="?view=corpus"
+      aria-current={open ? "page" : undefined}
+      onClick={(event) => {
+        event.preventDefault();
+        onOpen();
+      }}
+      className={`mt-2 flex items-center gap-2 rounded-lg px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-indigo-400 ${
+        open ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800"
+      }`}
+    >
+      <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+        <path d="M4 3h8l4 4v10H4zm7 1.5V8h3.5zM6 10v1.5h8V10zm0 3v1.5h8V13z" />
+      </svg>
+      Corpus
+    </a>
+  );
+}
+
+export function Sidebar({
+  user,
+  threads,
+  currentThreadId,
+  onSelect,
+  onNew,
+  onSignOut,
+  signOutLabel = "Switch user",
+  onCorpus,
+  corpusOpen = false,
+}: Props) {
   return (
     <div className="flex h-full flex-col bg-slate-900 text-slate-100">
       <div className="p-3">
@@ -24,6 +58,7 @@ export function Sidebar({ user, threads, currentThreadId, onSelect, onNew, onSig
           <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor"><path d="M9 4h2v5h5v2h-5v5H9v-5H4V9h5z" /></svg>
           New chat
         </button>
+        {onCorpus && <CorpusLink open={corpusOpen} onOpen={onCorpus} />}
       </div>
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto px-2">
         {threads.length === 0 ? (

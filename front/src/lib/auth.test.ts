@@ -21,21 +21,30 @@ afterEach(() => {
 
 describe("session state", () => {
   it("maps the server's answer", () => {
-    expect(stateOf({ auth_mode: "none", user_id: null, name: null })).toEqual({ kind: "open" });
-    expect(stateOf(ANN)).toEqual({ kind: "signed-in", user: { user_id: ANN.user_id, name: "Ann" } });
+    expect(stateOf({ auth_mode: "none", user_id: null, name: null, is_admin: true })).toEqual({ kind: "open", isAdmin: true });
+    expect(stateOf(ANN)).toEqual({ kind: "signed-in", user: { user_id: ANN.user_id, name: "Ann" }, isAdmin: false });
+    expect(stateOf({ ...ANN, is_admin: true })).toEqual({
+      kind: "signed-in",
+      user: { user_id: ANN.user_id, name: "Ann" },
+      isAdmin: true,
+    });
     expect(stateOf({ auth_mode: "token", user_id: null, name: null })).toEqual({ kind: "signed-out", notice: null });
+  });
+
+  it("reads everyone as admin in auth mode none, also from a server that does not say so", () => {
+    expect(stateOf({ auth_mode: "none", user_id: null, name: null })).toEqual({ kind: "open", isAdmin: true });
   });
 
   it("checks GET /api/session with the cookie, and reads 401 as signed out", async () => {
     const mock = stubFetch(jsonResponse(ANN), jsonResponse({ detail: "sign in" }, 401));
-    expect(await checkSession()).toEqual({ kind: "signed-in", user: { user_id: ANN.user_id, name: "Ann" } });
+    expect(await checkSession()).toEqual({ kind: "signed-in", user: { user_id: ANN.user_id, name: "Ann" }, isAdmin: false });
     expect(mock).toHaveBeenCalledWith("/api/session", expect.objectContaining({ credentials: "same-origin" }));
     expect(await checkSession()).toEqual({ kind: "signed-out", notice: null });
   });
 
   it("keeps today's flow when the server has no session API, and reports an unreachable server", async () => {
     stubFetch(jsonResponse({ detail: "Not Found" }, 404), new TypeError("Failed to fetch"));
-    expect(await checkSession()).toEqual({ kind: "open" });
+    expect(await checkSession()).toEqual({ kind: "open", isAdmin: false });
     expect(await checkSession()).toEqual({ kind: "unreachable", message: "The server could not be reached." });
   });
 });
@@ -44,7 +53,7 @@ describe("sign in and out", () => {
   it("posts the trimmed token in the body, never in the URL", async () => {
     const mock = stubFetch(jsonResponse(ANN));
     const outcome = await signInWithToken("  secret-token\n");
-    expect(outcome).toEqual({ state: { kind: "signed-in", user: { user_id: ANN.user_id, name: "Ann" } } });
+    expect(outcome).toEqual({ state: { kind: "signed-in", user: { user_id: ANN.user_id, name: "Ann" }, isAdmin: false } });
     const [url, init] = mock.mock.calls[0] ?? [];
     expect(url).toBe("/api/session");
     expect(init?.method).toBe("POST");

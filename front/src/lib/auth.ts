@@ -10,18 +10,20 @@ import type { Identity, Session } from "../api/types";
 
 export type AuthState =
   | { kind: "checking" }
-  /** Auth mode none: the name gate and the local user, as before tokens existed. */
-  | { kind: "open" }
+  /** Auth mode none: the name gate and the local user, as before tokens existed (everyone is admin). */
+  | { kind: "open"; isAdmin: boolean }
   | { kind: "signed-out"; notice: string | null }
-  | { kind: "signed-in"; user: Identity }
+  /** `isAdmin`: may add and delete CVs (the Corpus page). */
+  | { kind: "signed-in"; user: Identity; isAdmin: boolean }
   | { kind: "unreachable"; message: string };
 
 export const SESSION_ENDED = "Your session has ended. Sign in again to go on.";
 
 export function stateOf(session: Session): AuthState {
-  if (session.auth_mode === "none") return { kind: "open" };
+  // Without accounts everyone is the local admin (a server that does not say so predates roles).
+  if (session.auth_mode === "none") return { kind: "open", isAdmin: session.is_admin ?? true };
   if (session.user_id && session.name !== null) {
-    return { kind: "signed-in", user: { user_id: session.user_id, name: session.name } };
+    return { kind: "signed-in", user: { user_id: session.user_id, name: session.name }, isAdmin: session.is_admin === true };
   }
   return { kind: "signed-out", notice: null };
 }
@@ -33,7 +35,7 @@ export async function checkSession(): Promise<AuthState> {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return { kind: "signed-out", notice: null };
     // A server without the session API predates tokens: it is open.
-    if (error instanceof ApiError && error.status === 404) return { kind: "open" };
+    if (error instanceof ApiError && error.status === 404) return { kind: "open", isAdmin: false };
     const message = error instanceof ApiError ? error.message : "The server could not be reached.";
     return { kind: "unreachable", message };
   }

@@ -52,10 +52,23 @@ async def issue_token(
 
 
 async def create_user_with_token(
-    uow_factory: UnitOfWorkFactory, hasher: SecretHasher, name: str
+    uow_factory: UnitOfWorkFactory, hasher: SecretHasher, name: str, *, admin: bool = False
 ) -> IssuedToken:
-    user = await create_user(uow_factory, name)
+    user = await create_user(uow_factory, name, admin=admin)
     return await issue_token(uow_factory, hasher, user.name)
+
+
+async def set_admin(uow_factory: UnitOfWorkFactory, name: str, is_admin: bool) -> User:
+    """Grant or revoke the right to add and delete CVs; it applies to the user's next
+    request in every process (the user's row is read with every token and session)."""
+    async with uow_factory() as uow:
+        user = await uow.users.get_by_name(name.strip())
+        if user is None:
+            raise NotFound(f"no user is named {name.strip()!r}")
+        await uow.users.set_admin(user.user_id, is_admin)
+        await uow.commit()
+    user.is_admin = is_admin
+    return user
 
 
 async def list_tokens(uow_factory: UnitOfWorkFactory, user_name: str) -> list[AccessToken]:

@@ -20,6 +20,7 @@ async def create_user(
     actor: Principal = LOCAL,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    admin: bool = False,
 ) -> User:
     """Names are unique; the database's unique constraint decides a race, not a pre-check.
 
@@ -32,7 +33,7 @@ async def create_user(
     if not 1 <= len(name) <= MAX_NAME:
         raise InvalidInput(f"a name has 1 to {MAX_NAME} characters")
     request = idempotent_request(actor, idempotency_key, "create_user", {"name": name})
-    user = User(name=name)
+    user = User(name=name, is_admin=admin)
     async with uow_factory() as uow:
         first = await first_outcome(uow, request, {"user_id": user.user_id}, now)
         if first is not None:

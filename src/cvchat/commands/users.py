@@ -18,6 +18,7 @@ from cvchat.application.access import (
     issue_token,
     list_tokens,
     revoke_token,
+    set_admin,
 )
 from cvchat.domain.access import AccessToken, parse_token
 from cvchat.domain.errors import DomainError
@@ -61,11 +62,25 @@ def _show(issued: IssuedToken) -> None:
 
 
 @users.command("create")
-def create(name: Name) -> None:
+def create(
+    name: Name,
+    admin: Annotated[bool, typer.Option("--admin", help="May add and delete CVs.")] = False,
+) -> None:
     """Create a user and print their first access token."""
     from cvchat.infrastructure.auth.hashing import Argon2SecretHasher
 
-    _show(_run(lambda f: create_user_with_token(f, Argon2SecretHasher(), name)))
+    _show(_run(lambda f: create_user_with_token(f, Argon2SecretHasher(), name, admin=admin)))
+
+
+@users.command("admin")
+def admin(
+    name: Name,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Take the right away.")] = False,
+) -> None:
+    """Let a user add and delete CVs (auth mode `token`), or with --revoke no longer."""
+    user = _run(lambda f: set_admin(f, name, not revoke))
+    state = "is an administrator" if user.is_admin else "is no longer an administrator"
+    typer.echo(f"{user.name} {state}", err=True)
 
 
 @users.command("token")

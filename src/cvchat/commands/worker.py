@@ -68,6 +68,10 @@ async def _work(settings: Settings, concurrency: int) -> None:
         concurrency=concurrency,
         grace_s=settings.worker.grace_s,
     )
+    if container.index_store is not None:
+        from cvchat.infrastructure.rag.live_index import register_index_task
+
+        register_index_task(container.executor.app, container.index_store, container.uow_factory)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, queue_worker.stop)

@@ -25,10 +25,11 @@ _TOKEN = re.compile(r"^cvc_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller. ``user_id=None`` is the local user of auth mode ``none``."""
+    """The caller. ``user_id=None`` is the local user of auth mode ``none``, an administrator."""
 
     user_id: str | None
     name: str | None = field(default=None, compare=False)
+    is_admin: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -44,7 +45,7 @@ class Principal:
         return self.user_id is None or self.user_id == owner_id
 
 
-LOCAL = Principal(None)
+LOCAL = Principal(None, is_admin=True)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class AccessToken:
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
     user_name: str | None = None
+    user_is_admin: bool = False
 
 
 class SecretHasher(Protocol):
@@ -158,8 +160,8 @@ class SessionRepository(Protocol):
 
     async def remove_for_token(self, token_id: str) -> int: ...
 
-    async def user_for(self, digest: str, now: datetime) -> tuple[str, str] | None:
-        """``(user_id, name)`` of an unexpired session, else ``None``."""
+    async def user_for(self, digest: str, now: datetime) -> Principal | None:
+        """The user of an unexpired session, else ``None``."""
 
     async def remove(self, digest: str) -> None: ...
 

@@ -87,6 +87,7 @@ class User:
     name: str
     user_id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
+    is_admin: bool = False
 
 
 @dataclass

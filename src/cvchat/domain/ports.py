@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from cvchat.domain.access import AccessTokenRepository, SessionRepository
+from cvchat.domain.corpus import CvUploadRepository
 from cvchat.domain.events import NewEvent, RunEvent, RunNote
 from cvchat.domain.idempotency import IdempotentRequest, Recorded
 from cvchat.domain.model import Message, Run, RunStatus, Thread, User
@@ -31,6 +32,8 @@ class UserRepository(Protocol):
     async def get(self, user_id: str) -> User | None: ...
 
     async def get_by_name(self, name: str) -> User | None: ...
+
+    async def set_admin(self, user_id: str, is_admin: bool) -> None: ...
 
 
 class ThreadRepository(Protocol):
@@ -121,6 +124,7 @@ class UnitOfWork(Protocol):
     tokens: AccessTokenRepository
     sessions: SessionRepository
     idempotency: IdempotencyRepository
+    cvs: CvUploadRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

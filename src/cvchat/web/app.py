@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from cvchat.bootstrap import Container, bootstrap
+from cvchat.domain.corpus import MAX_UPLOAD_REQUEST
 from cvchat.settings import Settings, get_settings
 from cvchat.web.deps import get_principal
 from cvchat.web.errors import install_error_handlers
@@ -61,7 +62,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         allow_headers=["Content-Type", "Last-Event-ID", "Authorization", "Idempotency-Key"],
         expose_headers=["Retry-After"],  # so a browser client can honour a 429
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.limits.max_body_bytes,
+        uploads={"/api/cvs": MAX_UPLOAD_REQUEST},
+    )
     app.add_middleware(HeaderSizeLimit, max_bytes=settings.limits.max_header_bytes)
     if settings.auth.mode == "none":
         allowed = allowed_host_names(settings.host, settings.allowed_hosts)

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
 from cvchat.application.messages import ContentTooLong
+from cvchat.domain.corpus import FileTooLarge, UnsupportedFileType
 from cvchat.domain.errors import (
     Conflict,
     DomainError,
@@ -34,6 +35,8 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     IllegalTransition: 409,
     ContentTooLong: 413,
+    FileTooLarge: 413,
+    UnsupportedFileType: 415,
     InvalidInput: 422,
     RateLimited: 429,
 }

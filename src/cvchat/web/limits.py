@@ -11,6 +11,7 @@ caps header size should use ``--http h11``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from starlette.exceptions import HTTPException
@@ -32,22 +33,30 @@ class BodyTooLarge(HTTPException):
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY) -> None:
+    """``uploads``: POST paths with a limit of their own (file uploads), else ``max_bytes``."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = MAX_BODY, uploads: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.default_max
+        if scope.get("method") == "POST":
+            max_bytes = self.uploads.get(scope.get("path", ""), max_bytes)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
-                    too_big = int(value) > self.max_bytes
+                    too_big = int(value) > max_bytes
                 except ValueError:
                     too_big = False
                 if too_big:
-                    await self._refuse(send)
+                    await self._refuse(send, max_bytes)
                     return
         seen = 0
         started = False
@@ -57,8 +66,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if seen > max_bytes:
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -71,10 +80,10 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, max_bytes)
 
-    async def _refuse(self, send: Send) -> None:
-        await send_error(send, 413, BodyTooLarge(self.max_bytes).detail)
+    async def _refuse(self, send: Send, max_bytes: int) -> None:
+        await send_error(send, 413, BodyTooLarge(max_bytes).detail)
 
 
 def server_head_bound(max_header_bytes: int) -> int:

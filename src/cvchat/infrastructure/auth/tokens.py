@@ -79,7 +79,7 @@ class TokenAuthenticator:
                 return None
             self._remember(key, now)
             await self._mark_used(token.token_id)
-        return Principal(token.user_id, token.user_name)
+        return Principal(token.user_id, token.user_name, token.user_is_admin)
 
     def _remember(self, key: str, now: float) -> None:
         if len(self._verified) >= MAX_CACHED:
@@ -99,5 +99,4 @@ class TokenAuthenticator:
 
     async def _session(self, session_id: str) -> Principal | None:
         async with self._uow_factory(read_only=True) as uow:
-            found = await uow.sessions.user_for(session_digest(session_id), utcnow())
-        return Principal(found[0], found[1]) if found else None
+            return await uow.sessions.user_for(session_digest(session_id), utcnow())

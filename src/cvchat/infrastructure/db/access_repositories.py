@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cvchat.domain.access import AccessToken
+from cvchat.domain.access import AccessToken, Principal
 from cvchat.infrastructure.db.tables import access_tokens, sessions, users
 
 
-def _token(row: Any, name: str | None = None) -> AccessToken:
+def _token(row: Any, name: str | None = None, is_admin: bool = False) -> AccessToken:
     return AccessToken(
         token_id=row.id,
         user_id=row.user_id,
@@ -21,6 +21,7 @@ def _token(row: Any, name: str | None = None) -> AccessToken:
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
         user_name=name,
+        user_is_admin=is_admin,
     )
 
 
@@ -40,12 +41,16 @@ class SqlAccessTokens:
 
     async def get(self, token_id: str) -> AccessToken | None:
         stmt = (
-            select(access_tokens, users.c.name.label("user_name"))
+            select(
+                access_tokens,
+                users.c.name.label("user_name"),
+                users.c.is_admin.label("user_is_admin"),
+            )
             .join(users, users.c.id == access_tokens.c.user_id)
             .where(access_tokens.c.id == token_id)
         )
         row = (await self._s.execute(stmt)).first()
-        return _token(row, row.user_name) if row else None
+        return _token(row, row.user_name, bool(row.user_is_admin)) if row else None
 
     async def list_for_user(self, user_id: str) -> list[AccessToken]:
         stmt = (
@@ -91,14 +96,14 @@ class SqlSessions:
         result = await self._s.execute(delete(sessions).where(sessions.c.token_id == token_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def user_for(self, digest: str, now: datetime) -> tuple[str, str] | None:
+    async def user_for(self, digest: str, now: datetime) -> Principal | None:
         stmt = (
-            select(users.c.id, users.c.name)
+            select(users.c.id, users.c.name, users.c.is_admin)
             .join(sessions, sessions.c.user_id == users.c.id)
             .where(sessions.c.id_hash == digest, sessions.c.expires_at > now)
         )
         row = (await self._s.execute(stmt)).first()
-        return (row.id, row.name) if row else None
+        return Principal(row.id, row.name, bool(row.is_admin)) if row else None
 
     async def remove(self, digest: str) -> None:
         await self._s.execute(delete(sessions).where(sessions.c.id_hash == digest))

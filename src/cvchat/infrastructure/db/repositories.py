@@ -36,7 +36,10 @@ class SqlUsers:
             async with self._s.begin_nested():
                 await self._s.execute(
                     insert(users).values(
-                        id=user.user_id, name=user.name, created_at=user.created_at
+                        id=user.user_id,
+                        name=user.name,
+                        created_at=user.created_at,
+                        is_admin=user.is_admin,
                     )
                 )
         except IntegrityError as exc:
@@ -44,11 +47,20 @@ class SqlUsers:
 
     async def get(self, user_id: str) -> User | None:
         row = (await self._s.execute(select(users).where(users.c.id == user_id))).first()
-        return User(name=row.name, user_id=row.id, created_at=row.created_at) if row else None
+        return _user(row) if row else None
 
     async def get_by_name(self, name: str) -> User | None:
         row = (await self._s.execute(select(users).where(users.c.name == name))).first()
-        return User(name=row.name, user_id=row.id, created_at=row.created_at) if row else None
+        return _user(row) if row else None
+
+    async def set_admin(self, user_id: str, is_admin: bool) -> None:
+        await self._s.execute(update(users).where(users.c.id == user_id).values(is_admin=is_admin))
+
+
+def _user(row: Any) -> User:
+    return User(
+        name=row.name, user_id=row.id, created_at=row.created_at, is_admin=bool(row.is_admin)
+    )
 
 
 class SqlThreads:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -59,6 +61,8 @@ users = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Administrators add and delete CVs (auth mode token); everyone reads.
+    Column("is_admin", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("name"),
 )
 
@@ -160,4 +164,24 @@ idempotency_keys = Table(
     # UNIQUE(scope, key): the database decides which of two concurrent requests is first.
     PrimaryKeyConstraint("scope", "key"),
     Index(None, "created_at"),
+)
+
+cv_uploads = Table(
+    "cv_uploads",
+    metadata,
+    Column("cv_id", String(100), primary_key=True),
+    # SHA-256 of the file's bytes: the same file uploaded twice is one CV.
+    Column("sha256", String(64), nullable=False),
+    # Where the original lies, relative to the corpus folder.
+    Column("file", String(300), nullable=False),
+    Column("original_name", String(255), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    Column("added_by", String(32)),
+    Column("added_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("sha256"),
+    Index(None, "status"),
 )

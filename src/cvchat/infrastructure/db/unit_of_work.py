@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cvchat.domain.ports import RunLog
 from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
+from cvchat.infrastructure.db.cv_upload_repository import SqlCvUploads
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.idempotency_repository import SqlIdempotency
 from cvchat.infrastructure.db.repositories import (
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.tokens = SqlAccessTokens(session)
         self.sessions = SqlSessions(session)
         self.idempotency = SqlIdempotency(session)
+        self.cvs = SqlCvUploads(session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

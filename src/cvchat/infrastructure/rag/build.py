@@ -1,13 +1,13 @@
-"""Building one index version: PDFs → passages → vectors, FAISS and BM25 → files in a folder.
+"""Building one index version: CVs → passages → vectors, FAISS and BM25 → files in a folder.
 
 Vectors of a CV whose content hash and index configuration are unchanged since the previous
 version are copied instead of re-embedded, so re-indexing a grown corpus costs only the new
-CVs. Unreadable PDFs are skipped, logged and listed in the report.
+CVs. Unreadable files are skipped, logged and listed in the report.
 
-Pipeline: worker processes extract PDF text (``read_pdfs``) while this process chunks each CV
-as its text arrives and embeds the passages in windows of ``2 × batch_size`` (each window
-sorted by length inside the embedder), so reading, chunking and embedding overlap. Documents
-keep the order of ``sources`` whatever order the workers finish in.
+Pipeline: worker processes extract the text (``read_documents``; OCR for scanned pages) while
+this process chunks each CV as its text arrives and embeds the passages in windows of
+``2 × batch_size`` (each window sorted by length inside the embedder), so reading, chunking and
+embedding overlap. Documents keep the order of ``sources`` whatever order the workers finish in.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from cvchat.infrastructure.profiles.extraction import OfflineExtractor, ProfileE
 from cvchat.infrastructure.rag.chunking import Chunk, chunk_cv, chunk_fixed
 from cvchat.infrastructure.rag.config import IndexConfig
 from cvchat.infrastructure.rag.corpus import CvMeta, SourceFile, cv_meta
+from cvchat.infrastructure.rag.documents import UnreadableDocument, read_documents
 from cvchat.infrastructure.rag.embeddings import Embedder, Vectors
-from cvchat.infrastructure.rag.pdf_text import UnreadablePdf, read_pdfs
 from cvchat.infrastructure.rag.records import ChunkRecord, DocumentRecord, Skipped
 from cvchat.infrastructure.rag.text_analysis import analyze, analyze_plain
 
@@ -48,7 +48,7 @@ BM25_DIR = "bm25"
 
 
 class BuildError(Exception):
-    """Nothing could be indexed (no readable PDF); the current version stays as it is."""
+    """Nothing could be indexed (no readable CV); the current version stays as it is."""
 
 
 @dataclass
@@ -112,7 +112,7 @@ def build_version(
 ) -> BuildReport:
     """Write a complete version into ``out_dir`` (which must not exist yet).
 
-    ``workers``: PDF reading processes (None: one per core; 0 or 1: serial). Each CV also gets
+    ``workers``: reading processes (None: one per core; 0 or 1: serial). Each CV also gets
     a candidate profile (``extractor``, offline by default), reused like its vectors."""
     extractor = extractor or OfflineExtractor()
     started = time.perf_counter()
@@ -150,7 +150,7 @@ def build_version(
     profile_jobs: list[ProfileJob] = []
     to_read = [s.path for s in sources if reusable(s) is None or reusable_profile(s) is None]
     # closing: the reader pool stops even when chunking or embedding raises
-    with closing(read_pdfs(to_read, workers)) as texts:
+    with closing(read_documents(to_read, workers)) as texts:
         for source in tqdm(sources, desc="CVs", unit="CV", disable=not progress):
             old = reusable(source)
             kept = reusable_profile(source)
@@ -160,7 +160,7 @@ def build_version(
             if previous is not None and old is not None:
                 if kept is None:  # vectors reused, profile made again from the text
                     text = next(texts)
-                    if not isinstance(text, UnreadablePdf):
+                    if not isinstance(text, UnreadableDocument):
                         profile_jobs.append(ProfileJob(source.cv_id, text.pages, text.created))
                 rows = previous.chunks_by_cv.get(source.cv_id, [])
                 documents.append(old)
@@ -169,15 +169,15 @@ def build_version(
                 report.reused_documents += 1
                 report.pages += old.pages
                 continue
-            pdf = next(texts)
-            if isinstance(pdf, UnreadablePdf):
-                log.warning("skipping %s: %s", source.file, pdf)
-                report.skipped.append(Skipped(source.file, str(pdf)))
+            document = next(texts)
+            if isinstance(document, UnreadableDocument):
+                log.warning("skipping %s: %s", source.file, document)
+                report.skipped.append(Skipped(source.file, str(document)))
                 continue
             if kept is None:
-                profile_jobs.append(ProfileJob(source.cv_id, pdf.pages, pdf.created))
-            meta = cv_meta(source, pdf.pages)
-            cut = _chunks_for(pdf.pages, config, embedder, meta)
+                profile_jobs.append(ProfileJob(source.cv_id, document.pages, document.created))
+            meta = cv_meta(source, document.pages)
+            cut = _chunks_for(document.pages, config, embedder, meta)
             if not cut:
                 report.skipped.append(Skipped(source.file, "no text to index"))
                 continue
@@ -207,17 +207,18 @@ def build_version(
                     meta.name,
                     meta.headline,
                     meta.language,
-                    len(pdf.pages),
+                    len(document.pages),
                     len(cut),
+                    document.ocr_pages,
                 )
             )
             report.embedded_documents += 1
-            report.pages += len(pdf.pages)
+            report.pages += len(document.pages)
             if len(to_embed) - embedded >= window:
                 embed_pending()
 
     if not chunks:
-        raise BuildError(f"nothing to index: {len(sources)} PDF(s), {len(report.skipped)} skipped")
+        raise BuildError(f"nothing to index: {len(sources)} file(s), {len(report.skipped)} skipped")
 
     embed_pending()
     indexed = {d.cv_id for d in documents}

@@ -1,8 +1,9 @@
 """The CV files to index: discovery under the corpus folder, identity, metadata, content hash.
 
-A CV is ``<cvs_dir>/<cv_id>/cv.pdf`` (the generator's layout) or any other PDF below the
-folder (its stem is the id). A ``cv.json`` beside the PDF, when present, supplies the
-candidate's name, headline and language; otherwise they are read off the first lines.
+A CV is ``<cvs_dir>/<cv_id>/cv.pdf`` or ``cv.docx`` (the generator's layout) or any other PDF
+or DOCX below the folder (its stem is the id). A ``cv.json`` beside it, when present, supplies
+the candidate's name, headline and language; otherwise they are read off the first lines.
+Hidden files are not CVs: uploads are written under a hidden name, then renamed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cvchat.infrastructure.rag.documents import SUFFIXES
 from cvchat.infrastructure.rag.sections import labels_to_headings
 from cvchat.infrastructure.rag.text_analysis import LANGUAGES, detect_language
 
@@ -27,7 +29,7 @@ class SourceFile:
     cv_id: str
     path: Path
     file: str  # relative to the corpus folder, POSIX separators
-    sha256: str  # of the PDF bytes and its sidecar: a change to either re-embeds the CV
+    sha256: str  # of the file's bytes and its sidecar: a change to either re-embeds the CV
     sidecar: dict[str, Any] | None
 
 
@@ -39,10 +41,10 @@ class CvMeta:
     headings: dict[str, str]  # the CV's own printed headings, folded → canonical section
 
 
-def _cv_id(pdf: Path, root: Path) -> str:
-    if pdf.parent != root and pdf.stem == "cv":
-        return pdf.parent.name
-    return pdf.stem
+def _cv_id(path: Path, root: Path) -> str:
+    if path.parent != root and path.stem == "cv":
+        return path.parent.name
+    return path.stem
 
 
 def _load_sidecar(path: Path) -> tuple[dict[str, Any] | None, bytes]:
@@ -58,7 +60,7 @@ def _load_sidecar(path: Path) -> tuple[dict[str, Any] | None, bytes]:
 
 
 def discover(root: Path) -> list[SourceFile]:
-    """Every PDF below ``root``, sorted by path; ids are made unique.
+    """Every PDF and DOCX below ``root``, sorted by path; ids are made unique.
 
     A link that leads out of the corpus folder is skipped: only files the operator put in
     the corpus may reach search results (and be served as a CV).
@@ -66,21 +68,26 @@ def discover(root: Path) -> list[SourceFile]:
     files: list[SourceFile] = []
     seen: set[str] = set()
     real_root = root.resolve()
-    for pdf in sorted(root.rglob("*.pdf")) if root.is_dir() else []:
-        if not pdf.resolve().is_relative_to(real_root):
-            log.warning("skipping %s: it links outside the corpus folder", pdf)
+    found = root.rglob("*") if root.is_dir() else ()
+    for path in sorted(p for p in found if _is_cv(p)):
+        if not path.resolve().is_relative_to(real_root):
+            log.warning("skipping %s: it links outside the corpus folder", path)
             continue
-        cv_id = _cv_id(pdf, root)
+        cv_id = _cv_id(path, root)
         while cv_id in seen:
             cv_id += "_"
         seen.add(cv_id)
-        sidecar, raw = _load_sidecar(pdf.parent / SIDECAR) if pdf.stem == "cv" else (None, b"")
-        digest = hashlib.sha256(pdf.read_bytes())
+        sidecar, raw = _load_sidecar(path.parent / SIDECAR) if path.stem == "cv" else (None, b"")
+        digest = hashlib.sha256(path.read_bytes())
         digest.update(raw)
         files.append(
-            SourceFile(cv_id, pdf, pdf.relative_to(root).as_posix(), digest.hexdigest(), sidecar)
+            SourceFile(cv_id, path, path.relative_to(root).as_posix(), digest.hexdigest(), sidecar)
         )
     return files
+
+
+def _is_cv(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith(".") and path.is_file()
 
 
 def cv_meta(source: SourceFile, pages: tuple[str, ...]) -> CvMeta:

@@ -16,9 +16,15 @@ class DocumentRecord:
     language: str
     pages: int
     chunks: int
+    ocr_pages: tuple[int, ...] = ()  # 1-based; these pages' text is OCR's, not the file's
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> DocumentRecord:
+        """A manifest's entry; those written before OCR have no ``ocr_pages``."""
+        return cls(**{**raw, "ocr_pages": tuple(raw.get("ocr_pages", ()))})
 
 
 @dataclass(frozen=True)

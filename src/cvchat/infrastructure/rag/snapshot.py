@@ -55,7 +55,8 @@ class IndexSnapshot:
         self.config = IndexConfig.from_json(self.manifest["config"])
         self.model: str = self.manifest["model"]
         self.documents: dict[str, DocumentRecord] = {
-            cv_id: DocumentRecord(**raw) for cv_id, raw in self.manifest["documents"].items()
+            cv_id: DocumentRecord.from_json(raw)
+            for cv_id, raw in self.manifest["documents"].items()
         }
         with (path / CHUNKS).open(encoding="utf-8") as fh:
             self.chunks = [ChunkRecord(**json.loads(line)) for line in fh]

@@ -13,7 +13,9 @@ start to end, so none fails or mixes versions during a switch.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -27,7 +29,7 @@ from typing import Any
 
 from cvchat.domain.retrieval import IndexUnavailable
 from cvchat.infrastructure.profiles.extraction import ProfileExtractor
-from cvchat.infrastructure.rag.build import MANIFEST, BuildReport, build_version
+from cvchat.infrastructure.rag.build import MANIFEST, BuildError, BuildReport, build_version
 from cvchat.infrastructure.rag.config import IndexConfig, SearchConfig
 from cvchat.infrastructure.rag.corpus import discover
 from cvchat.infrastructure.rag.embeddings import Embedder, load_embedder
@@ -80,9 +82,8 @@ class IndexStore:
         """The version in service, loading a newly switched one if there is one."""
         version = self.current_version()
         loaded = self._snapshot
-        if version is None:
-            if loaded is not None:
-                return loaded
+        if version is None:  # never indexed, or the last CV was deleted
+            self._snapshot = None
             raise IndexUnavailable(f"no index in {self.root}: run `cvchat index` first")
         if loaded is not None and loaded.version == version:
             return loaded
@@ -166,33 +167,58 @@ class IndexStore:
     def build(self, *, progress: bool = False, full: bool = False) -> BuildReport:
         """Index the corpus folder into a new version and put it in service."""
         with self._build_lock():
-            previous = None
-            if not full and (version := self.current_version()) is not None:
-                try:
-                    previous = IndexSnapshot(self.root / version).previous()
-                except (OSError, ValueError, KeyError, TypeError) as exc:
-                    log.warning("not reusing version %s: %s", version, exc)
-            version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            staging = self.root / f".staging-{uuid.uuid4().hex}"
+            return self._build(progress=progress, full=full)
+
+    def forget(self, cv_id: str) -> bool:
+        """Make sure no version on disk holds ``cv_id`` (its file must be gone already): build
+        one without it, then delete every other version. False when none held it."""
+        with self._build_lock():
+            holding = [v for v in self.versions() if cv_id in _documents_of(self.root / v)]
+            if not holding:
+                return False
             try:
-                report = build_version(
-                    discover(self.cvs_dir),
-                    self.index_config,
-                    self.embedder,
-                    staging,
-                    version=version,
-                    previous=previous,
-                    batch_size=self.rag.embed_batch_size,
-                    progress=progress,
-                    workers=self.rag.pdf_workers,
-                    extractor=self._extractor(),
-                )
-                staging.rename(self.root / version)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-            self.switch(version)
-            self._collect_garbage()
-            return report
+                self._build()
+            except BuildError:  # it was the last CV: no index at all
+                (self.root / CURRENT).unlink(missing_ok=True)
+            current = self.current_version()
+            for version in self.versions():
+                if version != current:
+                    shutil.rmtree(self.root / version, ignore_errors=True)
+            still = [v for v in self.versions() if cv_id in _documents_of(self.root / v)]
+            if still:  # a file of it is still in the corpus folder under another name
+                raise RuntimeError(f"CV {cv_id} is still indexed from {still}")
+        with contextlib.suppress(IndexUnavailable):
+            self.snapshot()  # this process drops the old version's passages and vectors now
+        return True
+
+    def _build(self, *, progress: bool = False, full: bool = False) -> BuildReport:
+        previous = None
+        if not full and (version := self.current_version()) is not None:
+            try:
+                previous = IndexSnapshot(self.root / version).previous()
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("not reusing version %s: %s", version, exc)
+        version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        staging = self.root / f".staging-{uuid.uuid4().hex}"
+        try:
+            report = build_version(
+                discover(self.cvs_dir),
+                self.index_config,
+                self.embedder,
+                staging,
+                version=version,
+                previous=previous,
+                batch_size=self.rag.embed_batch_size,
+                progress=progress,
+                workers=self.rag.pdf_workers,
+                extractor=self._extractor(),
+            )
+            staging.rename(self.root / version)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.switch(version)
+        self._collect_garbage()
+        return report
 
     def _extractor(self) -> ProfileExtractor:
         from cvchat.infrastructure.llm.factory import build_provider
@@ -226,3 +252,12 @@ class IndexStore:
         old = [v for v in self.versions() if v != current]
         for version in old[: max(len(old) - self.rag.keep_versions, 0)]:
             shutil.rmtree(self.root / version, ignore_errors=True)
+
+
+def _documents_of(version_dir: Path) -> set[str]:
+    """The CV ids a version's manifest lists (none when it cannot be read)."""
+    try:
+        manifest = json.loads((version_dir / MANIFEST).read_text())
+        return set(manifest.get("documents", {}))
+    except (OSError, ValueError):
+        return set()

@@ -24,12 +24,18 @@ class SessionOut(Strict):
     auth_mode: str
     user_id: str | None
     name: str | None
+    is_admin: bool  # may add and delete CVs; in auth mode none, everyone
 
 
 def _out(mode: str, principal: Principal | None) -> SessionOut:
     if principal is None or principal.user_id is None:
-        return SessionOut(auth_mode=mode, user_id=None, name=None)
-    return SessionOut(auth_mode=mode, user_id=principal.user_id, name=principal.name)
+        return SessionOut(auth_mode=mode, user_id=None, name=None, is_admin=mode == "none")
+    return SessionOut(
+        auth_mode=mode,
+        user_id=principal.user_id,
+        name=principal.name,
+        is_admin=principal.is_admin,
+    )
 
 
 @router.get("", response_model=SessionOut, responses=SIGNED_IN_ONLY)

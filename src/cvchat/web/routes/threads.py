@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
 from cvchat.application.messages import post_message
 from cvchat.application.threads import create_thread, get_thread
+from cvchat.bootstrap import Container
 from cvchat.domain.errors import InvalidInput
+from cvchat.domain.retrieval import IndexUnavailable
 from cvchat.web.deps import ContainerDep, PrincipalDep
 from cvchat.web.ratelimit import limit_message_posts
 from cvchat.web.schemas import (
@@ -49,9 +52,33 @@ async def post_thread(
     )
 
 
+async def _indexed_cv_ids(c: Container) -> frozenset[str] | None:
+    """The CVs that can still be cited (``None``: this server has no index to ask)."""
+    if c.index_store is None:
+        return None
+    try:
+        snapshot = await asyncio.to_thread(c.index_store.snapshot)
+    except IndexUnavailable:
+        return frozenset()
+    return frozenset(snapshot.documents)
+
+
+def _marked(
+    sources: list[dict[str, Any]] | None, live: frozenset[str] | None
+) -> list[dict[str, Any]] | None:
+    """Sources whose CV was deleted since keep their text and say ``removed``."""
+    if sources is None or live is None:
+        return sources
+    return [
+        s | {"removed": True} if isinstance(s, dict) and s.get("cv_id") not in live else s
+        for s in sources
+    ]
+
+
 @router.get("/{thread_id}", response_model=ThreadDetailOut, responses={404: {"model": ErrorOut}})
 async def read_thread(thread_id: ThreadId, c: ContainerDep, actor: PrincipalDep) -> ThreadDetailOut:
     view = await get_thread(c.uow_factory, thread_id, actor=actor)
+    live = await _indexed_cv_ids(c) if any(m.sources for m in view.messages) else None
     return ThreadDetailOut(
         thread_id=view.thread.thread_id,
         user_id=view.thread.user_id,
@@ -64,7 +91,7 @@ async def read_thread(thread_id: ThreadId, c: ContainerDep, actor: PrincipalDep)
                 content=m.content,
                 run_id=m.run_id,
                 created_at=m.created_at,
-                sources=m.sources,
+                sources=_marked(m.sources, live),
                 run_status=view.run_status.get(m.run_id) if m.run_id else None,
             )
             for m in view.messages
