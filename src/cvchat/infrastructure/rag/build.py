@@ -64,6 +64,7 @@ class BuildReport:
     profile_seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    indexed_files: list[str] = field(default_factory=list)  # relative to the corpus folder
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ def build_version(
     ]
     vectors = np.ascontiguousarray(np.vstack(parts) if parts else np.zeros((0, dim)), np.float32)
     report.chunks = len(chunks)
+    report.indexed_files = [d.file for d in documents]
 
     write_version(
         out_dir,

@@ -33,10 +33,11 @@ class StoreBuilder:
         self._store = store
 
     async def build(self) -> BuildOutcome:
+        # The report, not a snapshot: a query loading the new version meanwhile gets the
+        # previous one from ``snapshot()``, which would not hold the new files.
         report = await asyncio.to_thread(self._store.build)
-        snapshot = await asyncio.to_thread(self._store.snapshot)
         return BuildOutcome(
-            indexed=frozenset(d.file for d in snapshot.documents.values()),
+            indexed=frozenset(report.indexed_files),
             skipped={s.file: s.reason for s in report.skipped},
         )
 
