@@ -13,8 +13,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from cvchat.domain.errors import DomainError
-from cvchat.settings import Settings, get_settings
+from cvchat.commands.database import run_with_database
+from cvchat.settings import get_settings
 
 cvs = typer.Typer(help="The CVs of the corpus: list, add (PDF or DOCX) and delete for good.")
 T = TypeVar("T")
@@ -39,29 +39,12 @@ class _IndexNow:
 
 
 def _run(action: Callable[..., Awaitable[T]]) -> T:
-    from cvchat.infrastructure.db.engine import create_database
-    from cvchat.infrastructure.db.migrate import upgrade
-    from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
+    """``action(uow_factory, folder_files, index)`` on the configured database and corpus."""
     from cvchat.infrastructure.rag.corpus_files import FolderFiles
     from cvchat.infrastructure.rag.store import IndexStore
 
-    settings: Settings = get_settings()
-    if settings.is_sqlite:
-        upgrade(settings.database_url)
-    store = IndexStore(settings)
-
-    async def main() -> T:
-        db = create_database(settings.database_url)
-        try:
-            return await action(SqlUnitOfWorkFactory(db), FolderFiles(store), _IndexNow(store))
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    store = IndexStore(get_settings())
+    return run_with_database(lambda f: action(f, FolderFiles(store), _IndexNow(store)))
 
 
 @cvs.command("list")

@@ -6,9 +6,7 @@ everything else goes to stderr. Only a hash of the token's secret is stored.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -20,36 +18,11 @@ from cvchat.application.access import (
     revoke_token,
     set_admin,
 )
+from cvchat.commands.database import run_with_database
 from cvchat.domain.access import AccessToken, parse_token
-from cvchat.domain.errors import DomainError
-from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
-from cvchat.settings import get_settings
 
 users = typer.Typer(help="Users and their personal access tokens (auth mode `token`).")
-T = TypeVar("T")
 Name = Annotated[str, typer.Argument(help="The user's name.")]
-
-
-def _run(action: Callable[[SqlUnitOfWorkFactory], Awaitable[T]]) -> T:
-    from cvchat.infrastructure.db.engine import create_database
-    from cvchat.infrastructure.db.migrate import upgrade
-
-    settings = get_settings()
-    if settings.is_sqlite:
-        upgrade(settings.database_url)
-
-    async def main() -> T:
-        db = create_database(settings.database_url)
-        try:
-            return await action(SqlUnitOfWorkFactory(db))
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 def _show(issued: IssuedToken) -> None:
@@ -69,7 +42,8 @@ def create(
     """Create a user and print their first access token."""
     from cvchat.infrastructure.auth.hashing import Argon2SecretHasher
 
-    _show(_run(lambda f: create_user_with_token(f, Argon2SecretHasher(), name, admin=admin)))
+    hasher = Argon2SecretHasher()
+    _show(run_with_database(lambda f: create_user_with_token(f, hasher, name, admin=admin)))
 
 
 @users.command("admin")
@@ -78,7 +52,7 @@ def admin(
     revoke: Annotated[bool, typer.Option("--revoke", help="Take the right away.")] = False,
 ) -> None:
     """Let a user add and delete CVs (auth mode `token`), or with --revoke no longer."""
-    user = _run(lambda f: set_admin(f, name, not revoke))
+    user = run_with_database(lambda f: set_admin(f, name, not revoke))
     state = "is an administrator" if user.is_admin else "is no longer an administrator"
     typer.echo(f"{user.name} {state}", err=True)
 
@@ -88,13 +62,13 @@ def token(name: Name) -> None:
     """Issue another access token for an existing user."""
     from cvchat.infrastructure.auth.hashing import Argon2SecretHasher
 
-    _show(_run(lambda f: issue_token(f, Argon2SecretHasher(), name)))
+    _show(run_with_database(lambda f: issue_token(f, Argon2SecretHasher(), name)))
 
 
 @users.command("tokens")
 def tokens(name: Name) -> None:
     """List a user's tokens (ids and dates; the tokens themselves are not stored)."""
-    found: list[AccessToken] = _run(lambda f: list_tokens(f, name))
+    found: list[AccessToken] = run_with_database(lambda f: list_tokens(f, name))
     for t in found:
         state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
         used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
@@ -111,5 +85,5 @@ def revoke(
     parts = parse_token(token_id)
     if parts is not None:
         token_id = parts.token_id
-    _run(lambda f: revoke_token(f, token_id))
+    run_with_database(lambda f: revoke_token(f, token_id))
     typer.echo(f"token {token_id} revoked", err=True)
