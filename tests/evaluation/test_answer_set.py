@@ -134,6 +134,40 @@ def test_two_different_people_share_a_name(truth: list[GroundTruth]) -> None:
     assert {t.city for t in lauras} == {"Austin", "Valencia"}
 
 
+def test_the_formats_corpus_is_word_files_and_scans_as_received(tmp_path: Path) -> None:
+    """DOCX files are taken as they are; a CV with ``scan.json`` becomes pixels only, with its
+    date, so that only OCR can read it."""
+    import pypdfium2 as pdfium
+
+    formats = CORPUS.parent / "formats"
+    labels = {t.cv_id: t for t in load_independent(formats)}
+    scans = sorted(p.parent.name for p in formats.glob("*/scan.json"))
+    words = sorted(p.parent.name for p in formats.glob("*/cv.docx"))
+    assert len(scans) == 6 and len(words) == 6 and sorted(labels) == sorted(scans + words)
+    picked = tmp_path / "src"
+    for cv_id in (scans[0], words[0]):
+        (picked / cv_id).mkdir(parents=True)
+        for file in (formats / cv_id).iterdir():
+            (picked / cv_id / file.name).write_bytes(file.read_bytes())
+    render_corpus(picked, tmp_path / "cvs")
+
+    docx = tmp_path / "cvs" / words[0] / "cv.docx"
+    assert docx.read_bytes() == (formats / words[0] / "cv.docx").read_bytes()
+    scanned = tmp_path / "cvs" / scans[0] / "cv.pdf"
+    reader = PdfReader(scanned)
+    assert all(not (page.extract_text() or "").strip() for page in reader.pages)
+    assert reader.metadata is not None and reader.metadata.creation_date is not None
+    created = reader.metadata.creation_date
+    assert f"{created.year:04d}-{created.month:02d}" == labels[scans[0]].as_of
+    document = pdfium.PdfDocument(scanned)
+    try:
+        assert all(
+            not document[i].get_textpage().get_text_range().strip() for i in range(len(document))
+        )
+    finally:
+        document.close()
+
+
 # -- expected sets -----------------------------------------------------------------------------
 
 

@@ -239,3 +239,92 @@ async def test_a_candidates_profile_quotes_its_cv(rag_api: Api, corpus: Path) ->
         evidence = fact["evidence"]
         assert " ".join(evidence["snippet"].split()) in flat[evidence["page"] - 1], fact
     assert (await rag_api.http.get("/api/candidates/cv-none")).status_code == 404
+
+
+async def _post(api: Api, thread: str, body: dict[str, object]) -> tuple[int, dict[str, object]]:
+    response = await api.http.post(f"/api/threads/{thread}/messages", json=body)
+    return response.status_code, response.json()
+
+
+async def test_a_question_asked_as_a_query_answers_that_query_and_the_thread_keeps_both(
+    rag_api: Api, corpus: Path
+) -> None:
+    """A filter chip removed or edited re-asks with a structured query: no parsing of the
+    content, and a reloaded thread shows the same query and candidate set."""
+    thread = await rag_api.new_thread()
+    query = {"languages": [{"code": "en"}, {"code": "de"}], "skills_all": ["k8s"]}
+    # The content would parse as something else entirely: the query must win.
+    status, posted = await _post(
+        rag_api, thread, {"content": "English · German · Kubernetes", "query": query}
+    )
+    assert status == 202, posted
+    frames = await rag_api.events(str(posted["run_id"]))
+    asked = frames[0].data["input"]["query"]
+    assert asked["skills_all"] == ["Kubernetes"]  # the alias is made canonical
+    assert asked["languages"] == query["languages"] and asked["operation"] == "list"
+    final = frames[-2].data
+    expected = _speakers(corpus, "en") & _speakers(corpus, "de")
+    got = {
+        c["cv_id"]
+        for c in (
+            await rag_api.http.get(
+                "/api/candidates", params={"language": ["en", "de"], "skill": "Kubernetes"}
+            )
+        ).json()["candidates"]
+    }
+    assert got <= expected
+    assert final["answer_kind"] == "list" and {c["cv_id"] for c in final["candidates"]} == got
+
+    stored = (await rag_api.http.get(f"/api/threads/{thread}")).json()["messages"]
+    user, assistant = stored
+    assert user["query"] == asked and user["content"] == "English · German · Kubernetes"
+    assert assistant["query"] is None
+    answer = assistant["answer"]
+    assert answer["answer_kind"] == "list" and answer["total"] == final["total"]
+    assert answer["query"] == asked and answer["candidates"] == final["candidates"]
+
+
+async def test_a_follow_up_refines_a_question_asked_as_a_query(rag_api: Api, corpus: Path) -> None:
+    thread = await rag_api.new_thread()
+    status, posted = await _post(
+        rag_api, thread, {"content": "English", "query": {"languages": [{"code": "en"}]}}
+    )
+    assert status == 202, posted
+    await rag_api.events(str(posted["run_id"]))
+    second = await rag_api.events(await rag_api.ask(thread, "And which of them speak German?"))
+    final = second[-2].data
+    assert final["query"]["languages"] == [{"code": "en"}, {"code": "de"}]
+    assert {c["cv_id"] for c in final["candidates"]} == _speakers(corpus, "en") & _speakers(
+        corpus, "de"
+    )
+
+
+async def test_an_open_answer_keeps_no_answer_details(rag_api: Api) -> None:
+    thread = await rag_api.new_thread()
+    await rag_api.events(
+        await rag_api.ask(thread, "What did people do to improve deployment frequency?")
+    )
+    user, assistant = (await rag_api.http.get(f"/api/threads/{thread}")).json()["messages"]
+    assert user["query"] is None and assistant["answer"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ({"languages": [{"code": "xx"}]}, "unknown language code 'xx'"),
+        ({"languages": [{"code": "es", "min_level": "Z9"}]}, "min_level"),
+        ({"skils_all": ["Python"]}, "skils_all"),
+        ({"min_years": -1}, "min_years"),
+        ({"degree": "doctor"}, "degree"),
+        ({"operation": "shout"}, "operation"),
+        ("Python", "query"),
+    ],
+)
+async def test_a_bad_query_is_refused_and_nothing_is_stored(
+    rag_api: Api, query: object, says: str
+) -> None:
+    thread = await rag_api.new_thread()
+    status, body = await _post(rag_api, thread, {"content": "Python", "query": query})
+    assert status == 422, body
+    assert says in json.dumps(body)
+    assert (await rag_api.http.get(f"/api/threads/{thread}")).json()["messages"] == []

@@ -135,6 +135,36 @@ async def test_an_ending_writes_state_last_and_the_answer(
     ]
 
 
+async def test_an_exact_answer_keeps_its_details_and_a_question_its_query(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """What a reloaded thread shows as chips and a candidate table is stored, not re-run."""
+    run = await running_run(uow_factory, "owner-details")
+    query = {"languages": [{"code": "de"}], "operation": "count"}
+    async with uow_factory() as uow:
+        asked = Message(run.thread_id, Role.USER, "German", query=query)
+        await uow.messages.add(asked)
+        await uow.commit()
+    details = {
+        "answer_kind": "count",
+        "total": 1,
+        "query": query,
+        "candidates": [{"cv_id": "cv-1", "name": "Ana Ruiz", "conditions": []}],
+        "near_misses": [],
+    }
+    final = NewEvent.final("1 candidate", [], **details)
+    note = await uow_factory.log.end(
+        run, RunStatus.DONE, [final], "1 candidate", [], details=details
+    )
+    assert note is not None
+    async with uow_factory(read_only=True) as uow:
+        stored_messages = await uow.messages.list_for_thread(run.thread_id)
+    by_content = {m.content: m for m in stored_messages}
+    assert by_content["German"].query == query and by_content["German"].answer is None
+    assert by_content["1 candidate"].answer == details
+    assert by_content["who knows Rust?"].query is None
+
+
 def _expected(operation: str, status: RunStatus) -> bool:
     """Whether the domain allows ``operation`` on a run stored in ``status``."""
     if operation == "append":

@@ -191,8 +191,16 @@ async def _thread_citing(db_url: str, cv_id: str) -> tuple[str, str]:
             await uow.users.add(user)
             await uow.threads.add(thread)
             source = {"cv_id": cv_id, "name": "Maren Holt", "page": 1, "snippet": "Frobnicator"}
+            candidate = {"cv_id": cv_id, "name": "Maren Holt", "conditions": []}
+            answer = {"answer_kind": "list", "total": 1, "candidates": [candidate]}
             await uow.messages.add(
-                Message(thread.thread_id, Role.ASSISTANT, "Maren Holt [1]", sources=[source])
+                Message(
+                    thread.thread_id,
+                    Role.ASSISTANT,
+                    "Maren Holt [1]",
+                    sources=[source],
+                    answer=answer | {"near_misses": []},
+                )
             )
             await uow.commit()
         return user.user_id, thread.thread_id
@@ -226,6 +234,8 @@ async def test_a_deleted_cv_is_gone_everywhere_for_good(
     thread = (await http.get(f"/api/threads/{thread_id}")).json()
     (source,) = thread["messages"][0]["sources"]
     assert source["removed"] is True and source["snippet"] == "Frobnicator"
+    (candidate,) = thread["messages"][0]["answer"]["candidates"]
+    assert candidate["removed"] is True and candidate["name"] == "Maren Holt"
     assert (await http.delete(f"/api/cvs/{cv_id}")).status_code == 404
 
     # A folder CV is erased with its folder (its JSON, HTML, portrait).

@@ -115,9 +115,12 @@ class FakeRunLog:
         answer: str | None = None,
         sources: list[dict[str, Any]] | None = None,
         *,
+        details: dict[str, Any] | None = None,
         stale_before: datetime | None = None,
     ) -> RunNote | None:
-        return await self._end(run, status, events, answer, sources, run.owner, stale_before)
+        return await self._end(
+            run, status, events, answer, sources, run.owner, stale_before, details
+        )
 
     async def cancel(self, run: Run, reason: str) -> RunNote | None:
         events = [NewEvent.canceled(reason)]
@@ -144,6 +147,7 @@ class FakeRunLog:
         sources: list[dict[str, Any]] | None,
         owner: str | None,
         stale_before: datetime | None,
+        details: dict[str, Any] | None = None,
     ) -> RunNote | None:
         events = [*events, NewEvent.state(status)]
         async with self.store.lock:
@@ -162,7 +166,7 @@ class FakeRunLog:
                     if e.type is EventType.TOKEN
                 )
             self.store.messages.append(
-                Message(run.thread_id, Role.ASSISTANT, answer, run.run_id, sources)
+                Message(run.thread_id, Role.ASSISTANT, answer, run.run_id, sources, answer=details)
             )
             self.store.commits += 1
             return RunNote(run.run_id, held.last_seq, status, tuple(stored))

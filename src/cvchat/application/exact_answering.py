@@ -36,7 +36,7 @@ from cvchat.application.exact_answers import (
 from cvchat.application.question_parser import is_follow_up, parse_question
 from cvchat.domain.candidate_query import CandidateQuery
 from cvchat.domain.llm import ChatMessage, GenerationRequest, LlmProvider
-from cvchat.domain.model import Role
+from cvchat.domain.model import Message, Role
 from cvchat.domain.ports import AnswerRequest, Retrieved, ToolCall
 from cvchat.domain.profiles import CvFile, ProfileCorpus, ProfileSnapshot
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
@@ -156,19 +156,37 @@ class AnswerRouter:
 
     async def plan(self, request: AnswerRequest) -> ToolCall:
         snapshot = await asyncio.to_thread(self._corpus.snapshot)
-        history = [
-            m.content
-            for m in last_turns(request.history, self._history_turns)
-            if m.role is Role.USER
-        ]
-        query = await self._parser.parse(request.question, history, snapshot)
+        turns = [m for m in last_turns(request.history, self._history_turns) if m.role is Role.USER]
+        if request.query is not None:
+            query = CandidateQuery.model_validate(dict(request.query)).as_asked()
+        else:
+            query = await self._parse(request.question, turns, snapshot)
         if not _is_set_query(query):
             return await self._rag.plan(request)
-        within = await asyncio.to_thread(self._carried, request, history, snapshot)
+        history = [m.content for m in turns]
+        within = None
+        if request.query is None and not any(m.query for m in turns):
+            within = await asyncio.to_thread(self._carried, request, history, snapshot)
         tool_input: dict[str, Any] = {"question": request.question, "query": query_json(query)}
         if within is not None:
             tool_input["within"] = sorted(within)
         return ToolCall(TOOL, tool_input, (query, snapshot, within))
+
+    async def _parse(
+        self, question: str, turns: Sequence[Message], snapshot: ProfileSnapshot
+    ) -> CandidateQuery:
+        """The question's query. After a question asked as a structured query (chips), the
+        follow-ups since then refine that query; their wording is parsed, its wording is not."""
+        asked = next((i for i in reversed(range(len(turns))) if turns[i].query), None)
+        if asked is None:
+            return await self._parser.parse(question, [m.content for m in turns], snapshot)
+        since = [m.content for m in turns[asked + 1 :]]
+        if not all(is_follow_up(text) for text in (*since, question)):
+            return await self._parser.parse(question, since, snapshot)
+        query = CandidateQuery.model_validate(turns[asked].query).as_asked()
+        for text in (*since, question):
+            query = query.refine(await self._parser.parse(text, [], snapshot))
+        return query
 
     def _carried(
         self, request: AnswerRequest, history: Sequence[str], snapshot: ProfileSnapshot

@@ -97,6 +97,7 @@ class _RunWriter:
         events: Sequence[NewEvent],
         answer: str | None = None,
         sources: list[dict[str, Any]] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         """``events`` + ``state(status)`` + the assistant message, as one write."""
         note: RunNote | None = None
@@ -107,13 +108,20 @@ class _RunWriter:
             reraise=True,
         ):
             with attempt:
-                note = await self._log.end(self._run, status, events, answer, sources)
+                note = await self._log.end(
+                    self._run, status, events, answer, sources, details=details
+                )
         if note is None:
             raise RunStopped
         await self._notifier.publish(note)
 
 
 _END = object()
+
+
+def _exact(final: dict[str, Any]) -> dict[str, Any] | None:
+    """What an exact answer adds to ``final`` (the set, the query), kept with the message."""
+    return final if final.get("answer_kind", "open") != "open" else None
 
 
 class _Failed:
@@ -229,14 +237,15 @@ class RunExecution:
         async with self._uow_factory(read_only=True) as uow:
             messages = conversation_order(await uow.messages.list_for_thread(run.thread_id))
         question = ""
+        query = None
         history: list[Message] = []
         for message in messages:
             if message.message_id == run.user_message_id:
-                question = message.content
+                question, query = message.content, message.query
                 break
             history.append(message)
         # The pipeline keeps the last N turns it was configured for (0 = none).
-        return AnswerRequest(run.run_id, run.thread_id, question, tuple(history))
+        return AnswerRequest(run.run_id, run.thread_id, question, tuple(history), query)
 
     async def _logged_steps(self, run: Run) -> set[EventType]:
         """The steps an earlier attempt of a requeued run wrote: the retry continues its log.
@@ -319,6 +328,7 @@ class RunExecution:
                         [*tokens, NewEvent.final(answer, sources, **retrieved.final)],
                         answer=answer,
                         sources=sources,
+                        details=_exact(retrieved.final),
                     )
                     return answer
                 await writer.append(tokens)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +49,7 @@ async def post_message(
     max_active_runs: int | None = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    query: dict[str, Any] | None = None,
 ) -> Posted:
     """Store the message and queue its run, applying the thread's double-texting strategy.
 
@@ -60,6 +61,8 @@ async def post_message(
     before (same caller, same thread, content and strategy), nothing is stored: the first
     post's run and message are answered again, and a run still queued is handed to the
     executor again, so a retry after a failed hand-off (queue mode) does not strand it.
+    ``query``: a structured query (JSON of a ``CandidateQuery``) the run answers instead of
+    parsing ``content``; kept with the message.
     """
     if len(content) > MAX_CONTENT:
         raise ContentTooLong(f"a message has at most {MAX_CONTENT} characters")
@@ -69,7 +72,12 @@ async def post_message(
         actor,
         idempotency_key,
         "post_message",
-        {"thread_id": thread_id, "content": content, "multitask_strategy": str(strategy)},
+        {
+            "thread_id": thread_id,
+            "content": content,
+            "multitask_strategy": str(strategy),
+            **({"query": query} if query is not None else {}),
+        },
     )
     # Ids now, for the key's outcome; the rows (and their times) once the thread is locked,
     # so that creation order is the order in which posts to the thread got through.
@@ -81,7 +89,14 @@ async def post_message(
             posted = await _posted_before(uow, first)
         else:
             posted = await _post_in(
-                uow, interrupted, thread_id, content, ids, strategy, actor, max_active_runs
+                uow,
+                interrupted,
+                thread_id,
+                Message(thread_id, Role.USER, content, ids["run_id"], query=query),
+                ids,
+                strategy,
+                actor,
+                max_active_runs,
             )
             await uow.commit()
     for earlier in reversed(interrupted):
@@ -97,7 +112,7 @@ async def _post_in(
     uow: UnitOfWork,
     interrupted: list[Run],
     thread_id: str,
-    content: str,
+    message: Message,
     ids: dict[str, str],
     strategy: MultitaskStrategy,
     actor: Principal,
@@ -120,13 +135,11 @@ async def _post_in(
                 f"{max_active_runs}); wait for one to finish or cancel one",
                 ACTIVE_RUNS_RETRY_S,
             )
-    message = Message(
-        thread_id, Role.USER, content, run_id=ids["run_id"], message_id=ids["message_id"]
-    )
+    message = replace(message, message_id=ids["message_id"])
     run = Run(thread_id=thread_id, user_message_id=message.message_id, run_id=ids["run_id"])
     await uow.messages.add(message)
     await uow.runs.add(run)
-    await uow.threads.touch(thread_id, utcnow(), _title(content))
+    await uow.threads.touch(thread_id, utcnow(), _title(message.content))
     return Posted(run, message)
 
 

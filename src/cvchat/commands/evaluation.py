@@ -63,8 +63,9 @@ def answers(
     corpus: Annotated[
         str,
         typer.Option(
-            help="demo (the generated corpus in <data_dir>/cvs), independent, heldout, blind or "
-            "wild (the hand-written, labelled CVs of tests/corpora/<name>), or all."
+            help="demo (the generated corpus in <data_dir>/cvs), independent, heldout, blind, "
+            "wild, fresh or formats (the hand-written, labelled CVs of tests/corpora/<name>; "
+            "formats: Word files and scans), or all."
         ),
     ] = "all",
     out: Annotated[

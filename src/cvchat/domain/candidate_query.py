@@ -55,6 +55,12 @@ class CandidateQuery(_Model):
             or self.certification
         )
 
+    def as_asked(self) -> CandidateQuery:
+        """This query asked as it is (chips, not words): filters alone ask for the list."""
+        if self.operation == "open" and self.has_filters:
+            return self.model_copy(update={"operation": "list"})
+        return self
+
     def refine(self, other: CandidateQuery) -> CandidateQuery:
         """A follow-up's query on top of this one: filters add up, the newest operation wins."""
         languages = {f.code: f for f in self.languages}

@@ -106,6 +106,8 @@ class Message:
     content: str
     run_id: str | None = None
     sources: list[dict[str, Any]] | None = None
+    query: dict[str, Any] | None = None  # a question asked as a structured query
+    answer: dict[str, Any] | None = None  # an exact answer: kind, total, query, candidates
     message_id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
 

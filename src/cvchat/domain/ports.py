@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -164,12 +164,14 @@ class RunLog(Protocol):
         answer: str | None = None,
         sources: list[dict[str, Any]] | None = None,
         *,
+        details: dict[str, Any] | None = None,
         stale_before: datetime | None = None,
     ) -> RunNote | None:
         """``events`` + ``state(status)``, the assistant message (``answer``, else the token
         text so far) and the move to terminal ``status``, iff the domain allows that move
         from the stored status, the run is still ``run.owner``'s and (``stale_before``) its
         owner has been silent since then. An ``error`` event in ``events`` is the run's error.
+        ``details``: an exact answer's candidate set, kept with the message.
         """
 
     async def cancel(self, run: Run, reason: str) -> RunNote | None:
@@ -229,6 +231,7 @@ class AnswerRequest:
     thread_id: str
     question: str
     history: tuple[Message, ...] = ()
+    query: Mapping[str, Any] | None = None  # asked as a structured query: answer exactly it
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ Matching rules (the same for every question):
 - years: total professional years >= N (thresholds within 0.15 of someone's years are not
   asked, so rounding never decides an answer).
 
-Pure Python and pydantic: no web or database imports. WeasyPrint is imported only by
-``render_corpus``.
+Pure Python and pydantic: no web or database imports. WeasyPrint and the scanner are
+imported only by ``render_corpus``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -187,17 +190,42 @@ def load_generated(cvs_dir: Path) -> list[GroundTruth]:
 
 
 def render_corpus(src: Path, dest: Path) -> None:
-    """Render every ``<src>/<id>/cv.html`` to ``<dest>/<id>/cv.pdf`` (an indexable corpus).
+    """Make ``<dest>/<id>/cv.pdf`` or ``cv.docx`` of every CV in ``<src>`` (an indexable corpus).
 
-    The PDF carries the CV's date from ``<meta name="dcterms.created">``. No ``cv.json`` is
-    written: the indexer must read these CVs as it reads any uploaded PDF.
+    ``<id>/cv.html`` is rendered to PDF, carrying the CV's date from
+    ``<meta name="dcterms.created">``; with a ``scan.json`` beside it, that PDF is printed and
+    scanned (``scans.scan_pdf``): pages of pixels, no text layer. ``<id>/cv.docx`` is taken as
+    it is. No ``cv.json`` is written: the indexer must read these CVs as it reads any upload.
     """
     from weasyprint import HTML  # type: ignore[import-untyped]  # slow import; only here
 
+    from cvchat.evaluation.scans import ScanSettings, scan_pdf
+
+    for docx in sorted(src.glob("*/cv.docx")):
+        target = dest / docx.parent.name
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(docx, target / "cv.docx")
     for html in sorted(src.glob("*/cv.html")):
         target = dest / html.parent.name
         target.mkdir(parents=True, exist_ok=True)
-        HTML(filename=str(html)).write_pdf(target / "cv.pdf")
+        scan = html.with_name("scan.json")
+        if not scan.is_file():
+            HTML(filename=str(html)).write_pdf(target / "cv.pdf")
+            continue
+        settings = ScanSettings.model_validate_json(scan.read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory() as tmp:
+            printed = Path(tmp) / "printed.pdf"
+            HTML(filename=str(html)).write_pdf(printed)
+            created = _created(html.read_text(encoding="utf-8"))
+            scan_pdf(printed, target / "cv.pdf", settings, seed=html.parent.name, created=created)
+
+
+_CREATED = re.compile(r'<meta\s+name="dcterms\.created"\s+content="(\d{4}-\d{2}-\d{2})"')
+
+
+def _created(html: str) -> datetime:
+    found = _CREATED.search(html)
+    return datetime.fromisoformat(found.group(1)) if found else datetime(2026, 1, 1)
 
 
 # -- places and names in four languages -------------------------------------------------------

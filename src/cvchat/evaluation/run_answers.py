@@ -6,10 +6,11 @@ What the answer claims is read off what the run would write in ``final``: an exa
 ``candidates`` (and ``total`` for counts); for an open answer, the CVs its text cites.
 
 Corpora: ``demo`` is the index of ``<data_dir>`` (the generated corpus, truth from its
-``cv.json`` files); ``independent`` and ``heldout`` are hand-written, labelled corpora in
+``cv.json`` files); the others (``LABELLED``) are hand-written, labelled corpora in
 ``tests/corpora/<name>``, rendered and indexed into ``<data_dir>/eval/<name>`` on first use
-(their truth is ``labels.json``; no ``cv.json`` is ever beside those PDFs). ``heldout`` and
-``blind`` were written after the extractor and the parser, blind to their code.
+(their truth is ``labels.json``; no ``cv.json`` is ever beside those files). All but
+``independent`` were written after the extractor and the parser, blind to their code;
+``formats`` holds Word files and scans (image-only PDFs that only OCR reads).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from cvchat.infrastructure.rag.store import IndexStore
 from cvchat.settings import Settings
 
 CORPORA = Path(__file__).resolve().parents[3] / "tests" / "corpora"
-LABELLED = ("independent", "heldout", "blind", "wild", "fresh")
+LABELLED = ("independent", "heldout", "blind", "wild", "fresh", "formats")
 EXACT_TOOL = "profiles.query"
 
 

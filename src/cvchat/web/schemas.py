@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints, field_validator
 
+from cvchat.domain.candidate_query import CandidateQuery
 from cvchat.domain.idempotency import MAX_KEY
 from cvchat.domain.model import MultitaskStrategy, Run, RunStatus
+from cvchat.domain.vocabulary import LANGUAGE_NAMES, SKILL_BY_ALIAS, fold
 
 # Ids are 32 lowercase hex characters; anything else is refused before any query.
 ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -64,6 +66,8 @@ class MessageOut(BaseModel):
     run_id: str | None
     created_at: datetime
     sources: list[dict[str, Any]] | None = None
+    query: dict[str, Any] | None = None
+    answer: dict[str, Any] | None = None
     run_status: RunStatus | None = None
 
 
@@ -79,6 +83,31 @@ class MessageIn(Strict):
     # Length is checked by the use case: empty → 422, over 100,000 characters → 413.
     content: Annotated[StrictStr, StringConstraints(pattern=STORABLE_TEXT)]
     multitask_strategy: MultitaskStrategy = MultitaskStrategy.ENQUEUE
+    query: CandidateQuery | None = Field(
+        default=None,
+        description="answer exactly this query instead of parsing `content` (a filter chip "
+        "removed or edited); `content` is the question as the thread shows it",
+    )
+
+    @field_validator("query")
+    @classmethod
+    def _known_terms(cls, query: CandidateQuery | None) -> CandidateQuery | None:
+        if query is None:
+            return None
+        for language in query.languages:
+            if language.code not in LANGUAGE_NAMES:
+                allowed = ", ".join(sorted(LANGUAGE_NAMES))
+                raise ValueError(f"unknown language code {language.code!r}: use one of {allowed}")
+
+        def canonical(skills: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(SKILL_BY_ALIAS.get(fold(s.strip()), s.strip()) for s in skills)
+
+        return query.model_copy(
+            update={
+                "skills_all": canonical(query.skills_all),
+                "skills_any": canonical(query.skills_any),
+            }
+        ).as_asked()
 
 
 class PostedOut(BaseModel):

@@ -122,6 +122,8 @@ def _message(row: Any) -> Message:
         content=row.content,
         run_id=row.run_id,
         sources=row.sources,
+        query=row.query,
+        answer=row.answer,
         message_id=row.id,
         created_at=row.created_at,
     )
@@ -135,6 +137,8 @@ def message_row(message: Message) -> dict[str, Any]:
         "content": message.content,
         "run_id": message.run_id,
         "sources": message.sources,
+        "query": message.query,
+        "answer": message.answer,
         "created_at": message.created_at,
     }
 

@@ -77,9 +77,12 @@ class SqlRunLog:
         answer: str | None = None,
         sources: list[dict[str, Any]] | None = None,
         *,
+        details: dict[str, Any] | None = None,
         stale_before: datetime | None = None,
     ) -> RunNote | None:
-        return await self._end(run, status, events, answer, sources, run.owner, stale_before)
+        return await self._end(
+            run, status, events, answer, sources, run.owner, stale_before, details
+        )
 
     async def cancel(self, run: Run, reason: str) -> RunNote | None:
         return await self._end(
@@ -106,6 +109,7 @@ class SqlRunLog:
         sources: list[dict[str, Any]] | None,
         owner: str | None,
         stale_before: datetime | None,
+        details: dict[str, Any] | None = None,
     ) -> RunNote | None:
         assert status.terminal, status
         events = [*events, NewEvent.state(status)]
@@ -121,7 +125,9 @@ class SqlRunLog:
             stored = await _insert_events(conn, run.run_id, last, events)
             if answer is None:
                 answer = await read_token_text(conn, run.run_id)
-            message = Message(run.thread_id, Role.ASSISTANT, answer, run.run_id, sources)
+            message = Message(
+                run.thread_id, Role.ASSISTANT, answer, run.run_id, sources, answer=details
+            )
             await conn.execute(insert(messages).values(message_row(message)))
         return RunNote(run.run_id, last, status, tuple(stored))
 

@@ -86,6 +86,8 @@ messages = Table(
     Column("content", Text, nullable=False),
     Column("run_id", ID),
     Column("sources", JSON),
+    Column("query", JSON),  # a question asked as a structured query (CandidateQuery)
+    Column("answer", JSON),  # an exact answer's kind, total, query, candidates, near misses
     Column("created_at", UtcDateTime(), nullable=False),
     Index(None, "thread_id", "created_at"),
 )

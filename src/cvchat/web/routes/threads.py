@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
+from cvchat.application.exact_answering import query_json
 from cvchat.application.messages import post_message
 from cvchat.application.threads import create_thread, get_thread
 from cvchat.bootstrap import Container
@@ -75,10 +76,24 @@ def _marked(
     ]
 
 
+def _marked_answer(
+    answer: dict[str, Any] | None, live: frozenset[str] | None
+) -> dict[str, Any] | None:
+    """An exact answer's candidates whose CV was deleted since say ``removed`` too."""
+    if answer is None or live is None:
+        return answer
+    return answer | {
+        key: _marked(answer[key], live)
+        for key in ("candidates", "near_misses")
+        if isinstance(answer.get(key), list)
+    }
+
+
 @router.get("/{thread_id}", response_model=ThreadDetailOut, responses={404: {"model": ErrorOut}})
 async def read_thread(thread_id: ThreadId, c: ContainerDep, actor: PrincipalDep) -> ThreadDetailOut:
     view = await get_thread(c.uow_factory, thread_id, actor=actor)
-    live = await _indexed_cv_ids(c) if any(m.sources for m in view.messages) else None
+    cites = any(m.sources or m.answer for m in view.messages)
+    live = await _indexed_cv_ids(c) if cites else None
     return ThreadDetailOut(
         thread_id=view.thread.thread_id,
         user_id=view.thread.user_id,
@@ -92,6 +107,8 @@ async def read_thread(thread_id: ThreadId, c: ContainerDep, actor: PrincipalDep)
                 run_id=m.run_id,
                 created_at=m.created_at,
                 sources=_marked(m.sources, live),
+                query=m.query,
+                answer=_marked_answer(m.answer, live),
                 run_status=view.run_status.get(m.run_id) if m.run_id else None,
             )
             for m in view.messages
@@ -130,6 +147,7 @@ async def post_thread_message(
         actor=actor,
         max_active_runs=c.settings.limits.active_run_cap(c.settings.auth.mode),
         idempotency_key=idempotency_key,
+        query=query_json(body.query) if body.query is not None else None,
     )
     return PostedOut(
         run_id=posted.run.run_id,
