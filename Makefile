@@ -87,7 +87,7 @@ test-python test-front $(E2E_DATA)/index/current: export CVCHAT_MODELS_DIR = $(C
 
 test-front: install-test system-test front $(E2E_DATA)/index/current
 	cd front && npm run lint && npm test && npm run e2e
-	cd front && E2E_PIPELINE=rag CVCHAT_DATA_DIR=$(E2E_DATA) npm run e2e -- --grep "^(sources|corpus):"
+	cd front && E2E_PIPELINE=rag CVCHAT_DATA_DIR=$(E2E_DATA) npm run e2e -- --grep "^(sources|corpus|viewer|shortlist):"
 
 $(E2E_DATA)/index/current: $(STAMP)
 	CVCHAT_DATA_DIR=$(E2E_DATA) $(BIN)/cvchat dataset --count 8 --seed 7

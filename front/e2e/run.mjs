@@ -7,7 +7,8 @@
  *   npm run e2e -- --grep stop              # tests whose name matches
  *   npm run e2e -- --update-docs            # also copy the screenshots to docs/ui/
  */
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -30,6 +31,9 @@ const DOC_SHOTS = [
   "phone",
   "phone-drawer",
   "corpus",
+  "viewer",
+  "shortlist-table",
+  "shortlist-compare",
 ];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ECHO_DELAY_MS = 50;
@@ -400,7 +404,8 @@ test("sources: cards open the CV's PDF at the cited page", async (ctx, server) =
   expectEqual(pdf.status(), 200, "PDF status");
   expect((pdf.headers()["content-type"] ?? "").startsWith("application/pdf"), "PDF content type");
   expect((await pdf.body()).subarray(0, 5).toString() === "%PDF-", "not a PDF");
-  const [popup] = await Promise.all([page.waitForEvent("popup"), card.click()]);
+  // A plain click opens the in-app viewer (the "viewer:" tests); Ctrl/⌘-click still opens the PDF in a tab.
+  const [popup] = await Promise.all([page.context().waitForEvent("page"), card.click({ modifiers: ["ControlOrMeta"] })]);
   await popup.waitForLoadState("commit");
   expect(popup.url().includes("/pdf"), `popup opened ${popup.url()}`);
   // A citation marker in the text links to its card.
@@ -426,6 +431,11 @@ test("sources: a count question states the exact number and names every match", 
   }
   const cards = lastAnswer(page).getByTestId("source-card");
   expectEqual(await cards.count(), Math.min(truth.total, 25), "one evidence card per listed candidate");
+  // The count and its chips first: the top of the answer, as a reader starts it.
+  await page.getByRole("region", { name: "Conversation" }).evaluate((el) => {
+    const top = el.querySelector("[data-testid=assistant-message]").getBoundingClientRect().top;
+    el.scrollTop += top - el.getBoundingClientRect().top - 16;
+  });
   ctx.screenshots.set("exact-count", await shot(page, "exact-count"));
 });
 
@@ -737,6 +747,521 @@ test(
   },
   { server: "token" },
 );
+
+// ---------------------------------------------------------------- evidence viewer
+
+/** The first source card of the last answer whose CV is still there: the card, its page, its snippet. */
+async function citedCard(page) {
+  const card = lastAnswer(page).locator("a[data-testid=source-card]").first();
+  await card.waitFor();
+  const pageNumber = Number(await card.getAttribute("data-page"));
+  const snippet = (await card.innerText()).match(/“([\s\S]*)”/)?.[1] ?? "";
+  expect(pageNumber >= 1 && snippet.length > 20, `card on page ${pageNumber} quoting ${JSON.stringify(snippet)}`);
+  return { card, pageNumber, snippet };
+}
+
+/** Words of four letters or more, folded as the viewer's matcher folds text (src/viewer/highlight.ts). */
+const foldedWords = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]{4,}/gu) ?? [];
+
+const viewerDialog = (page) => page.locator("[data-testid=evidence-viewer]");
+
+/** Waits until pdf.js drew the page; returns the share of the canvas's pixels that are not white. */
+async function drawnShare(page) {
+  await page.locator("[data-testid=evidence-viewer][data-rendered=true]").waitFor({ timeout: TIMEOUT });
+  return viewerDialog(page)
+    .locator("canvas")
+    .evaluate((canvas) => {
+      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      let inked = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) inked += 1;
+      return inked / (data.length / 4);
+    });
+}
+
+const focusedTestId = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.getAttribute("aria-label"));
+
+/** A PDF of `pages` pages with a grey box each and no text: a scan, whose words only OCR read. */
+function scannedPdf(pages) {
+  const objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""];
+  const kids = [];
+  for (let i = 0; i < pages; i += 1) {
+    const pageObj = objects.length + 1;
+    kids.push(`${pageObj} 0 R`);
+    const content = `0.85 g\n60 ${120 + i * 20} 475 600 re f`;
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${pageObj + 1} 0 R >>`);
+    objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  }
+  objects[1] = `<< /Type /Pages /Kids [${kids.join(" ")}] /Count ${pages} >>`;
+  let out = "%PDF-1.4\n";
+  const offsets = objects.map((body, i) => {
+    const offset = out.length;
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return offset;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("");
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+test("viewer: a source card opens the CV at the cited page, the snippet highlighted", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline cites no sources`);
+  const page = await openPage(ctx, server);
+  await signUp(page, uniqueName("Viewer"));
+  await ask(page, "Who has led a Kubernetes migration and speaks Spanish?");
+  await waitStatus(page, "done");
+  const { card, pageNumber, snippet } = await citedCard(page);
+  // Still a link to the PDF (a middle click opens a new tab); a plain click opens the viewer.
+  expect(/\/api\/cvs\/[^/]+\/pdf#page=\d+/.test(await card.getAttribute("href")), "the card is no longer a link to the PDF");
+  await card.click();
+  const dialog = page.getByRole("dialog", { name: new RegExp(` · page ${pageNumber}$`) });
+  await dialog.waitFor();
+  expectEqual(await dialog.getAttribute("aria-modal"), "true", "aria-modal");
+  expectEqual(await focusedTestId(page), "Close the CV", "focus in the open viewer");
+  const share = await drawnShare(page);
+  expect(share > 0.002, `the page's canvas is blank (${(share * 100).toFixed(2)}% inked)`);
+  // pdf.js ran in its worker, a file of our build served by the app (no CDN, no fallback to the page).
+  const workers = page.workers().map((worker) => worker.url());
+  expect(workers.some((url) => url.startsWith(`${server.base}/assets/pdf.worker`)), `pdf.js workers: ${workers}`);
+  const counter = (await dialog.getByTestId("viewer-page").innerText()).trim();
+  expect(new RegExp(`^Page ${pageNumber} of \\d+$`).test(counter), `the viewer shows ${JSON.stringify(counter)}, the card page ${pageNumber}`);
+
+  // The snippet is marked in the text layer, in view, in a visible colour.
+  const marks = dialog.locator(".textLayer mark");
+  await marks.first().waitFor({ state: "visible" });
+  expect(["found", "partial"].includes(await dialog.getAttribute("data-highlight")), `highlight ${await dialog.getAttribute("data-highlight")}`);
+  const marked = new Set(foldedWords((await marks.allTextContents()).join(" ")));
+  const quoted = foldedWords(snippet);
+  const common = quoted.filter((word) => marked.has(word));
+  expect(common.length >= Math.min(5, quoted.length), `marked words ${[...marked].slice(0, 20)} vs the snippet's ${quoted.slice(0, 20)}`);
+  const colour = await marks.first().evaluate((mark) => getComputedStyle(mark).backgroundColor);
+  expect(!/^(transparent|rgba\(0, 0, 0, 0\))$/.test(colour), `the highlight has no colour: ${colour}`);
+  const scroller = await dialog.getByTestId("viewer-scroller").boundingBox();
+  const mark = await marks.first().boundingBox();
+  expect(
+    mark && mark.height > 0 && mark.y >= scroller.y - 1 && mark.y + mark.height <= scroller.y + scroller.height + 1,
+    `the highlight ${JSON.stringify(mark)} is not in view in ${JSON.stringify(scroller)}`,
+  );
+  ctx.screenshots.set("viewer", await shot(page, "viewer"));
+
+  // Next page and back; the highlight is only on the cited page.
+  const next = dialog.getByRole("button", { name: "Next page" });
+  if (await next.isEnabled()) {
+    await next.click();
+    await dialog.getByTestId("viewer-page").filter({ hasText: `Page ${pageNumber + 1} of` }).waitFor();
+    await page.locator("[data-testid=evidence-viewer][data-highlight=elsewhere]").waitFor({ timeout: TIMEOUT });
+    expectEqual(await marks.count(), 0, "highlights on another page");
+    await dialog.getByRole("button", { name: `Back to page ${pageNumber}` }).click();
+    await marks.first().waitFor({ state: "visible", timeout: TIMEOUT });
+  }
+
+  // Esc closes it and gives focus back to the card.
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  expectEqual(await focusedTestId(page), "source-card", "focus after Esc");
+  expectEqual(await page.evaluate(() => document.activeElement?.getAttribute("data-page")), String(pageNumber), "the focused card's page");
+});
+
+test("viewer: at phone width the dialog fills the screen, no sideways scroll", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline cites no sources`);
+  const page = await openPage(ctx, server, { viewport: { width: 375, height: 812 } });
+  await signUp(page, uniqueName("Phone viewer"));
+  await ask(page, "Who has led a Kubernetes migration and speaks Spanish?");
+  await waitStatus(page, "done");
+  const { card } = await citedCard(page);
+  // The answer's table scrolls inside its own box: the screen never scrolls sideways.
+  const pageOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const chatOverflow = await pageOverflow();
+  expectEqual(chatOverflow, 0, "sideways scroll of the chat with a candidate table at 375 px");
+  await card.click();
+  const dialog = page.getByRole("dialog");
+  await dialog.waitFor();
+  expect((await drawnShare(page)) > 0.002, "the page's canvas is blank");
+  await dialog.locator(".textLayer mark").first().waitFor({ state: "visible" });
+  const box = await dialog.boundingBox();
+  expect(box.x === 0 && box.y === 0 && box.width === 375 && box.height === 812, `the dialog spans ${JSON.stringify(box)}, not the screen`);
+  const overflow = await page.evaluate(() =>
+    [document.querySelector("[data-testid=evidence-viewer]"), document.querySelector("[data-testid=viewer-scroller]")].map(
+      (el) => el.scrollWidth - el.clientWidth,
+    ),
+  );
+  expect(overflow.every((px) => px <= 0), `the viewer or its page scrolls sideways by ${overflow} px`);
+  expect((await pageOverflow()) <= Math.max(0, chatOverflow), `the open viewer makes the screen scroll sideways by ${await pageOverflow()} px`);
+  const canvas = await dialog.locator("canvas").boundingBox();
+  expect(canvas.x >= 0 && canvas.x + canvas.width <= 375, `the page is drawn at ${JSON.stringify(canvas)}`);
+  // Every control is on screen, and the cited text is there below the page.
+  for (const name of ["Close the CV", "Previous page", "Next page", "Zoom out", "Fit width", "Zoom in"]) {
+    const control = await dialog.getByRole("button", { name, exact: true }).boundingBox();
+    expect(control && control.x >= 0 && control.x + control.width <= 375, `${name} at ${JSON.stringify(control)}`);
+  }
+  await dialog.getByRole("complementary", { name: "Cited text" }).waitFor();
+  await shot(page, "viewer-phone");
+  // Zoomed in, the page scrolls inside the viewer, never the screen.
+  await dialog.getByRole("button", { name: "Zoom in" }).click();
+  await page.waitForFunction(() => {
+    const el = document.querySelector("[data-testid=viewer-scroller]");
+    return el && el.scrollWidth > el.clientWidth && document.querySelector("[data-testid=evidence-viewer][data-rendered=true]");
+  });
+  expect((await pageOverflow()) <= Math.max(0, chatOverflow), "zoomed in, the screen scrolls sideways");
+  // Tab stays in the dialog; Esc gives focus back to the card.
+  for (let i = 0; i < 10; i += 1) {
+    await page.keyboard.press("Tab");
+    expect(await dialog.evaluate((el) => el.contains(document.activeElement)), `Tab ${i + 1} left the dialog`);
+  }
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  expectEqual(await focusedTestId(page), "source-card", "focus after Esc");
+});
+
+test("viewer: a scanned page, a DOCX and a deleted CV show the cited text instead", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline cites no sources`);
+  // Chrome logs the 404 of the deleted CV's file: that answer is this test's third case.
+  const page = await openPage(ctx, server, { allowErrors: [/status of 404 \(Not Found\)/] });
+  await signUp(page, uniqueName("Fallbacks"));
+  await ask(page, "Who has led a Kubernetes migration and speaks Spanish?");
+  await waitStatus(page, "done");
+  const { card, pageNumber, snippet } = await citedCard(page);
+  const cvId = await card.getAttribute("data-cv-id");
+  const fileRoute = `**/api/cvs/${cvId}/pdf`;
+  const dialog = viewerDialog(page);
+  const quote = snippet.slice(0, 40);
+
+  // The CV's file served as a scan (pages without text): the page is drawn, the snippet shown beside it.
+  await page.route(fileRoute, (route) => route.fulfill({ status: 200, contentType: "application/pdf", body: scannedPdf(pageNumber + 1) }));
+  await card.click();
+  expect((await drawnShare(page)) > 0.05, "the scanned page is not drawn");
+  await page.locator("[data-testid=evidence-viewer][data-highlight=scan]").waitFor();
+  expect((await dialog.getByTestId("viewer-note").innerText()).includes("not available on a scanned page"), "the scan note");
+  expect((await dialog.getByRole("complementary", { name: "Cited text" }).innerText()).includes(quote), "the snippet beside a scan");
+  expectEqual(await dialog.locator(".textLayer mark").count(), 0, "highlights on a scan");
+  await shot(page, "viewer-scan");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await page.unroute(fileRoute);
+
+  // A DOCX (as the server sends one: an attachment): the page, the snippet and a download link.
+  const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  await page.route(fileRoute, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { "Content-Type": docxType, "Content-Disposition": `attachment; filename="${cvId}.docx"` },
+      body: textDocx(["Ana Example", "Led the Kubernetes migration."]),
+    }),
+  );
+  await card.click();
+  const download = dialog.getByRole("link", { name: "Download the CV" });
+  await download.waitFor();
+  expect((await download.getAttribute("href")).endsWith(`/api/cvs/${cvId}/pdf`), `download link ${await download.getAttribute("href")}`);
+  const docxText = await dialog.textContent();
+  expect(docxText.includes(`page ${pageNumber}`) && docxText.includes(quote), `the DOCX fallback shows ${JSON.stringify(docxText)}`);
+  await shot(page, "viewer-docx");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await page.unroute(fileRoute);
+
+  // The CV deleted since the answer (the file answers 404): a clear message, in the dialog.
+  await page.route(fileRoute, (route) =>
+    route.fulfill({ status: 404, contentType: "application/json", body: JSON.stringify({ detail: `unknown CV '${cvId}'` }) }),
+  );
+  await card.click();
+  await dialog.getByRole("alert").filter({ hasText: "no longer in the corpus" }).waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  expectEqual(await focusedTestId(page), "source-card", "focus after Esc");
+});
+
+// ---------------------------------------------------------------- shortlist
+
+/** The server's exact answer for a set of filters (`GET /api/candidates`), every match. */
+async function candidatesOf(page, server, params) {
+  const url = new URL("/api/candidates", server.base);
+  for (const [key, value] of params) url.searchParams.append(key, value);
+  url.searchParams.set("limit", "500");
+  return (await page.request.get(url.href)).json();
+}
+
+const shortlistOf = (page) => lastAnswer(page).getByTestId("shortlist");
+/** The thread's `n`th answer (0-based), once it is done. */
+async function answerDone(page, n) {
+  const answer = page.getByTestId("assistant-message").nth(n);
+  await answer.and(page.locator("[data-status=done]")).waitFor({ timeout: TIMEOUT });
+  return answer;
+}
+const chipLabels = async (answer) =>
+  (await answer.getByTestId("filter-chip").locator("button:not([aria-label^=Remove])").allInnerTexts()).map((t) => t.trim());
+const tableNames = async (scope) => (await scope.getByTestId("candidate-name").allInnerTexts()).map((t) => t.trim());
+
+/** A CSV file's rows (RFC 4180: quoted fields, doubled quotes, CRLF). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+test("shortlist: remove a chip, a new run answers with more candidates; edit one from the keyboard", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline has no profiles`);
+  const page = await openPage(ctx, server);
+  await signUp(page, uniqueName("Shortlister"));
+  const strict = await candidatesOf(page, server, [["language", "en:C1"], ["min_years", "5"]]);
+  const wider = await candidatesOf(page, server, [["language", "en:C1"]]);
+  const everyone = await candidatesOf(page, server, [["language", "en"]]);
+  expect(strict.total > 0 && wider.total > strict.total, `the corpus needs more C1 English speakers than those with 5 years: ${strict.total}, ${wider.total}`);
+
+  await ask(page, "Who speaks English at C1 or above and has at least 5 years of experience?");
+  await waitStatus(page, "done");
+  const first = lastAnswer(page);
+  expectEqual((await chipLabels(first)).join(" | "), "English ≥ C1 | ≥ 5 years", "the first answer's chips");
+  expectEqual(await first.getByTestId("candidate-row").count(), strict.total, "rows of the first table");
+
+  // × on a chip asks again in the same thread: its readable content, a new run, more matches.
+  await first.getByRole("button", { name: "Remove ≥ 5 years" }).click();
+  await page.getByTestId("user-message").filter({ hasText: /^English ≥ C1$/ }).waitFor();
+  const second = await answerDone(page, 1);
+  expectEqual(await page.getByTestId("assistant-message").count(), 2, "answers in the thread");
+  expectEqual((await chipLabels(second)).join(" | "), "English ≥ C1", "the second answer's chips");
+  expectEqual(await second.getByTestId("candidate-row").count(), wider.total, "rows after removing a chip");
+  expect((await answerText(page)).startsWith(`${wider.total} candidate`), `the new answer says ${(await answerText(page)).slice(0, 60)}`);
+  expectEqual(
+    (await tableNames(second)).sort().join(", "),
+    wider.candidates.map((c) => c.name).sort().join(", "),
+    "the new table's candidates",
+  );
+
+  // Edit a chip with the keyboard only: Enter opens the editor, a level is chosen, Enter applies.
+  await second.getByRole("button", { name: "Edit English ≥ C1" }).focus();
+  await page.keyboard.press("Enter");
+  const level = second.getByLabel("English level");
+  expect(await level.evaluate((el) => el === document.activeElement), "the level select has focus");
+  await level.selectOption("");
+  await page.keyboard.press("Tab"); // to Apply
+  await page.keyboard.press("Enter");
+  await page.getByTestId("user-message").filter({ hasText: /^English$/ }).waitFor();
+  const third = await answerDone(page, 2);
+  expectEqual((await chipLabels(third)).join(" | "), "English", "the edited answer's chips");
+  expectEqual(await third.getByTestId("candidate-row").count(), everyone.total, "rows for English at any level");
+
+  // A reload shows the stored answers with the same chips and tables.
+  await page.reload();
+  await answerDone(page, 2);
+  const answers = page.getByTestId("assistant-message");
+  expectEqual(await answers.count(), 3, "answers after a reload");
+  expectEqual(await answers.nth(0).getByTestId("candidate-row").count(), strict.total, "first table after a reload");
+  expectEqual(await answers.nth(1).getByTestId("candidate-row").count(), wider.total, "second table after a reload");
+  expectEqual((await chipLabels(answers.nth(1))).join(" | "), "English ≥ C1", "second answer's chips after a reload");
+});
+
+test("shortlist: the table sorts by years and exports the same rows as CSV", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline has no profiles`);
+  const page = await openPage(ctx, server, { viewport: { width: 1280, height: 1240 } });
+  await signUp(page, uniqueName("Sorter"));
+  const truth = await candidatesOf(page, server, [["language", "en"], ["min_years", "2"]]);
+  expect(truth.total > 2, `the corpus needs English speakers with 2 years, has ${truth.total}`);
+  await ask(page, "How many candidates speak English and have at least 2 years of experience?");
+  await waitStatus(page, "done");
+  const shortlist = shortlistOf(page);
+  const rows = shortlist.getByTestId("candidate-row");
+  expectEqual((await chipLabels(lastAnswer(page))).join(" | "), "English | ≥ 2 years", "the count's chips");
+  expect((await answerText(page)).startsWith(`${truth.total} candidates`), `the count says ${(await answerText(page)).slice(0, 40)}`);
+  expectEqual(await rows.count(), Math.min(truth.total, 25), "rows of the count's table");
+
+  // Years: most first on the first click, fewest first on the second; unknown years last.
+  const header = shortlist.getByRole("columnheader", { name: /Years/ });
+  expectEqual(await header.getAttribute("aria-sort"), "none", "aria-sort before sorting");
+  const years = async () =>
+    (await shortlist.getByTestId("candidate-years").allInnerTexts()).map((t) => (t.trim() === "—" ? null : Number(t)));
+  await header.getByRole("button").click();
+  expectEqual(await header.getAttribute("aria-sort"), "descending", "aria-sort after a click");
+  const down = await years();
+  const known = (list) => list.filter((y) => y !== null);
+  for (let i = 1; i < known(down).length; i += 1) expect(known(down)[i - 1] >= known(down)[i], `years not descending: ${down}`);
+  const expected = [...truth.candidates].sort((a, b) => (b.years ?? -1) - (a.years ?? -1))[0];
+  expectEqual((await tableNames(shortlist))[0], expected.name, "the most experienced candidate first");
+  await header.getByRole("button").click();
+  expectEqual(await header.getAttribute("aria-sort"), "ascending", "aria-sort after a second click");
+  const up = await years();
+  for (let i = 1; i < known(up).length; i += 1) expect(known(up)[i - 1] <= known(up)[i], `years not ascending: ${up}`);
+
+  // The ✓ shows its evidence on hover (screenshot), then the page sorts back by years, most first.
+  await header.getByRole("button").click();
+  // The chips, the text and the table in view for the screenshot.
+  await page.getByRole("region", { name: "Conversation" }).evaluate((el) => {
+    const chips = [...el.querySelectorAll("[data-testid=filter-chips]")].at(-1);
+    el.scrollTop += chips.getBoundingClientRect().top - el.getBoundingClientRect().top - 16;
+  });
+  await shortlist.getByTestId("condition-met").nth(1).hover();
+  const popover = page.getByTestId("evidence-popover");
+  await popover.waitFor();
+  expect(/p\. \d+/.test(await popover.innerText()), `the popover shows no page: ${await popover.innerText()}`);
+  ctx.screenshots.set("shortlist-table", await shot(page, "shortlist-table"));
+
+  // Export CSV: the link the page offers answers the same candidates as the table.
+  const link = shortlist.getByRole("link", { name: "Export CSV" });
+  const href = await link.getAttribute("href");
+  expect(/^\/api\/candidates\?/.test(href) && href.includes("format=csv"), `export link ${href}`);
+  expect((await link.getAttribute("download")).endsWith(".csv"), "the link downloads a .csv file");
+  const response = await page.request.get(new URL(href, server.base).href);
+  expectEqual(response.status(), 200, "CSV status");
+  expect(response.headers()["content-type"].startsWith("text/csv"), `CSV content type ${response.headers()["content-type"]}`);
+  const [head, ...records] = parseCsv(await response.text()).filter((r) => r.length > 1);
+  expectEqual(head.slice(0, 6).join(","), "cv_id,name,headline,location,languages,years", "CSV header");
+  expectEqual(records.length, truth.total, "CSV rows");
+  const csvNames = records.map((r) => r[1]).sort();
+  expectEqual(csvNames.join(", "), (await tableNames(shortlist)).sort().join(", "), "CSV names against the table's");
+});
+
+test("shortlist: compare two candidates from the table, and a typed compare question", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline has no profiles`);
+  const page = await openPage(ctx, server, { viewport: { width: 1280, height: 1000 } });
+  await signUp(page, uniqueName("Comparer"));
+  await ask(page, "Who speaks English?");
+  await waitStatus(page, "done");
+  const shortlist = shortlistOf(page);
+  // The last two rows: next to the comparison in the screenshot.
+  const names = (await tableNames(shortlist)).slice(-2);
+  const compare = shortlist.getByRole("button", { name: /^Compare/ });
+  expect(await compare.isDisabled(), "Compare is offered with nothing selected");
+  for (const name of names) await shortlist.getByRole("checkbox", { name: `Select ${name} to compare` }).check();
+  await compare.click();
+  const matrix = shortlist.getByTestId("compare-matrix");
+  const heading = matrix.getByRole("heading", { name: `Comparison: ${names.join(" · ")}` });
+  await heading.waitFor();
+  expect(await heading.evaluate((el) => el === document.activeElement), "focus moves to the comparison");
+  const columns = (await matrix.getByTestId("compare-column").allInnerTexts()).map((t) => t.split("\n")[0].trim());
+  expectEqual(columns.join(" | "), names.join(" | "), "the comparison's columns");
+  const rowHeads = (await matrix.getByRole("rowheader").allInnerTexts()).map((t) => t.trim().toLowerCase());
+  expectEqual(rowHeads.join(" | "), "skills | languages | years of experience | employers | education | certifications", "rows");
+  // Every language cell cites its page; one opens the evidence viewer at that page.
+  const cited = matrix.locator("tr[data-field=languages] [data-testid=fact-page]");
+  expect((await cited.count()) >= 2, "the languages row cites no page");
+  expect(/^p\.\s\d+$/.test((await cited.first().innerText()).trim()), `cited as ${await cited.first().innerText()}`);
+  // The picked rows and the comparison under them, for the screenshot.
+  await page.getByRole("region", { name: "Conversation" }).evaluate((el) => {
+    const top = el.querySelector("[data-testid=compare-matrix]").getBoundingClientRect().top;
+    el.scrollTop += top - el.getBoundingClientRect().top - 140;
+  });
+  await page.mouse.move(5, 5);
+  ctx.screenshots.set("shortlist-compare", await shot(page, "shortlist-compare"));
+  const fact = matrix.locator("tr[data-field=languages] td").first().locator("button, a").first();
+  const factPage = Number((await fact.getByTestId("fact-page").innerText()).replace(/\D+/g, ""));
+  if ((await fact.evaluate((el) => el.tagName)) === "BUTTON") {
+    await fact.click();
+    const viewer = page.getByRole("dialog", { name: `${names[0]} · page ${factPage}` });
+    await viewer.waitFor();
+    await page.getByRole("button", { name: "Close the CV" }).click();
+    await viewer.waitFor({ state: "detached" });
+  } else {
+    expect((await fact.getAttribute("href")).endsWith(`#page=${factPage}`), "the fact links to its page");
+  }
+
+  // "Compare A and B" typed: the answer renders the same matrix for the named candidates.
+  await ask(page, `Compare ${names[0]} and ${names[1]}`);
+  const typed = (await answerDone(page, 1)).getByTestId("compare-matrix");
+  await typed.getByRole("heading", { name: `Comparison: ${names.join(" · ")}` }).waitFor();
+  expectEqual(await typed.getByTestId("compare-column").count(), 2, "columns of the typed comparison");
+  expect((await typed.getByTestId("fact-page").count()) > 4, "the typed comparison cites pages");
+  expectEqual(await lastAnswer(page).getByTestId("filter-chips").count(), 0, "chips on a compare answer");
+});
+
+/**
+ * axe-core's WCAG 2.1 A/AA rules (names, labels, contrast, ARIA, focusable controls) over what
+ * the page shows now; its source goes in through the debugging protocol, so the page's CSP
+ * stays as served.
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+async function axeViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const { violations } = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")}`);
+  });
+}
+
+test("shortlist: chips, table, comparison and viewer pass axe's WCAG 2.1 AA checks", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline has no profiles`);
+  const page = await openPage(ctx, server, { viewport: { width: 1280, height: 1000 } });
+  await signUp(page, uniqueName("Auditor"));
+  await ask(page, "How many candidates speak English?");
+  await waitStatus(page, "done");
+  const shortlist = shortlistOf(page);
+  const names = (await tableNames(shortlist)).slice(0, 2);
+  for (const name of names) await shortlist.getByRole("checkbox", { name: `Select ${name} to compare` }).check();
+  await shortlist.getByRole("button", { name: /^Compare/ }).click();
+  await shortlist.getByTestId("compare-matrix").waitFor();
+  const onPage = await axeViolations(page);
+  expect(onPage.length === 0, `axe on the answer, table and comparison:\n  ${onPage.join("\n  ")}`);
+
+  // Focus order: Tab from the first chip reaches the table's controls before the composer.
+  await lastAnswer(page).getByTestId("filter-chip").first().locator("button").first().focus();
+  const order = [];
+  for (let i = 0; i < 300 && !order.includes("composer"); i += 1) {
+    await page.keyboard.press("Tab");
+    order.push(
+      await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el) return "none";
+        if (el.closest("[data-testid=candidate-table]")) return "table";
+        if (el.closest("[data-testid=compare-matrix]")) return "compare";
+        if (el.tagName === "TEXTAREA") return "composer";
+        return "other";
+      }),
+    );
+  }
+  const firstOf = (what) => order.indexOf(what);
+  const seen = order.filter((what, i) => what !== order[i - 1]).join(" → ");
+  expect(firstOf("table") >= 0 && firstOf("compare") > firstOf("table"), `focus order ${seen}`);
+  expect(firstOf("composer") > order.lastIndexOf("compare"), `focus order ${seen}`);
+
+  await shortlist.getByTestId("compare-matrix").locator("tr[data-field=languages] td button").first().click();
+  const viewer = page.getByRole("dialog");
+  await viewer.waitFor();
+  await viewer.locator("canvas").waitFor();
+  await viewer.locator("mark").first().waitFor();
+  const inViewer = await axeViolations(page);
+  expect(inViewer.length === 0, `axe on the evidence viewer:\n  ${inViewer.join("\n  ")}`);
+});
+
+test("shortlist: no match shows the nearest misses apart, with what each lacks", async (ctx, server) => {
+  if (server.pipeline !== "rag") throw new Skip(`the ${server.pipeline} pipeline has no profiles`);
+  const page = await openPage(ctx, server);
+  await signUp(page, uniqueName("Misser"));
+  await ask(page, "Who speaks English and Japanese at C2 and has at least 40 years of experience?");
+  await waitStatus(page, "done");
+  const answer = lastAnswer(page);
+  expectEqual(await answer.getByTestId("candidate-table").count(), 0, "a table for no match");
+  const misses = answer.getByRole("region", { name: "Nearest misses — not matches" });
+  await misses.waitFor();
+  const first = misses.getByTestId("near-miss").first();
+  expect(/Lacks: .+/.test(await first.innerText()), `a near miss without what it lacks: ${await first.innerText()}`);
+  expect((await answerText(page)).startsWith("No candidate"), "the text says nobody matches");
+});
 
 // ---------------------------------------------------------------- runner
 

@@ -17,6 +17,7 @@ import { UploadsProvider } from "./components/UploadsProvider";
 import { pushCorpus, pushThread, threadFromUrl, viewFromUrl, type View } from "./lib/location";
 import { loadUser, saveUser } from "./lib/session";
 import { useAuth } from "./lib/useAuth";
+import { EvidenceViewerProvider } from "./viewer/EvidenceViewerProvider";
 
 export function App() {
   const { state, signIn, signOut, recheck } = useAuth();
@@ -194,60 +195,62 @@ function Chat({ user, isAdmin, signOutLabel, onSignOut }: ChatProps) {
 
   return (
     <UploadsProvider>
-      <div className="flex h-dvh overflow-hidden">
-        <aside aria-label="Sidebar" className="hidden w-72 shrink-0 md:block">
-          {sidebar}
-        </aside>
-        {drawerOpen && (
-          <div className="fixed inset-0 z-40 md:hidden" role="dialog" aria-modal="true" aria-label="Conversations">
-            <button
-              type="button"
-              aria-label="Close conversations"
-              className="absolute inset-0 h-full w-full cursor-default bg-slate-900/50"
-              onClick={() => {
-                setDrawerOpen(false);
-              }}
-            />
-            <aside ref={drawer} className="absolute inset-y-0 left-0 w-72 max-w-[85%] shadow-xl">
-              {sidebar}
-            </aside>
-          </div>
-        )}
-        <main className="flex min-w-0 flex-1 flex-col">
-          <header className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 sm:px-4">
-            <button
-              ref={menuButton}
-              type="button"
-              className="rounded-md p-2 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 md:hidden"
-              aria-label="Open conversations"
-              aria-expanded={drawerOpen}
-              onClick={() => {
-                setDrawerOpen(true);
-              }}
-            >
-              <svg aria-hidden="true" viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor">
-                <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" />
-              </svg>
-            </button>
-            <h1 className="font-semibold text-indigo-700">cvchat</h1>
-            <span aria-hidden="true" className="text-slate-300">
-              /
-            </span>
-            <span className="min-w-0 truncate text-sm text-slate-600">{title}</span>
-          </header>
-          {showCorpus ? (
-            <CorpusPage />
-          ) : (
-            <Conversation
-              key={viewKey}
-              user={user}
-              threadId={threadId}
-              onThreadCreated={onThreadCreated}
-              onActivity={refreshThreads}
-            />
+      <EvidenceViewerProvider>
+        <div className="flex h-dvh overflow-hidden">
+          <aside aria-label="Sidebar" className="hidden w-72 shrink-0 md:block">
+            {sidebar}
+          </aside>
+          {drawerOpen && (
+            <div className="fixed inset-0 z-40 md:hidden" role="dialog" aria-modal="true" aria-label="Conversations">
+              <button
+                type="button"
+                aria-label="Close conversations"
+                className="absolute inset-0 h-full w-full cursor-default bg-slate-900/50"
+                onClick={() => {
+                  setDrawerOpen(false);
+                }}
+              />
+              <aside ref={drawer} className="absolute inset-y-0 left-0 w-72 max-w-[85%] shadow-xl">
+                {sidebar}
+              </aside>
+            </div>
           )}
-        </main>
-      </div>
+          <main className="flex min-w-0 flex-1 flex-col">
+            <header className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 sm:px-4">
+              <button
+                ref={menuButton}
+                type="button"
+                className="rounded-md p-2 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 md:hidden"
+                aria-label="Open conversations"
+                aria-expanded={drawerOpen}
+                onClick={() => {
+                  setDrawerOpen(true);
+                }}
+              >
+                <svg aria-hidden="true" viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor">
+                  <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" />
+                </svg>
+              </button>
+              <h1 className="font-semibold text-indigo-700">cvchat</h1>
+              <span aria-hidden="true" className="text-slate-300">
+                /
+              </span>
+              <span className="min-w-0 truncate text-sm text-slate-600">{title}</span>
+            </header>
+            {showCorpus ? (
+              <CorpusPage />
+            ) : (
+              <Conversation
+                key={viewKey}
+                user={user}
+                threadId={threadId}
+                onThreadCreated={onThreadCreated}
+                onActivity={refreshThreads}
+              />
+            )}
+          </main>
+        </div>
+      </EvidenceViewerProvider>
     </UploadsProvider>
   );
 }

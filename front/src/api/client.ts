@@ -1,5 +1,17 @@
 /** Thin typed wrappers over the cvchat HTTP API; errors carry the status and the server's detail. */
-import type { CvDetail, CvList, Message, PostedMessage, Run, Session, ThreadDetail, ThreadSummary, User } from "./types";
+import type {
+  CandidateProfile,
+  CandidateQuery,
+  CvDetail,
+  CvList,
+  Message,
+  PostedMessage,
+  Run,
+  Session,
+  ThreadDetail,
+  ThreadSummary,
+  User,
+} from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -93,13 +105,19 @@ export const api = {
     return Array.isArray(body) ? body : body.threads;
   },
   getThread: (threadId: string) => request<ThreadDetail>(`/api/threads/${encodeURIComponent(threadId)}`),
-  postMessage: (threadId: string, content: string) =>
-    request<PostedMessage>(`/api/threads/${encodeURIComponent(threadId)}/messages`, json({ content })),
+  /** With `query`, the run answers exactly that structured query (`content` is its readable form). */
+  postMessage: (threadId: string, content: string, query?: CandidateQuery) =>
+    request<PostedMessage>(
+      `/api/threads/${encodeURIComponent(threadId)}/messages`,
+      json(query ? { content, query } : { content }),
+    ),
   getRun: (runId: string) => request<Run>(`/api/runs/${encodeURIComponent(runId)}`),
   cancelRun: (runId: string) => request<Run>(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }),
   /** Every CV: indexed ones and uploads still on their way. Uploads go through `uploadCv` (api/upload.ts). */
   listCvs: () => request<CvList>("/api/cvs"),
   getCv: (cvId: string) => request<CvDetail>(`/api/cvs/${encodeURIComponent(cvId)}`),
+  /** One candidate's full profile, every fact with its page and the CV's own words. */
+  getCandidate: (cvId: string) => request<CandidateProfile>(`/api/candidates/${encodeURIComponent(cvId)}`),
   /** Removes the CV for good (204); 404 when it is gone already, 403 for non-admins. */
   deleteCv: (cvId: string) => request<null>(`/api/cvs/${encodeURIComponent(cvId)}`, { method: "DELETE" }),
 };

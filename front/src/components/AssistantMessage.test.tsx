@@ -2,6 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Source } from "../api/types";
+import { answer, QUERY } from "../shortlist/fixtures";
 import { AssistantMessage, type AssistantView } from "./AssistantMessage";
 
 const source: Source = {
@@ -79,7 +80,7 @@ describe("AssistantMessage", () => {
         view={view({ text: "Ana led it [3].", status: "done", finished: true, sources: [source] })}
       />,
     );
-    const card = screen.getByRole("link", { name: /Source 1: Ana Gómez, Platform engineer, page 2/ });
+    const card = screen.getByRole("link", { name: /^1\s*Ana Gómez\s*Platform engineer.*page 2/ });
     expect(card).toHaveAttribute("href", "/api/cvs/cv-001/pdf#page=2");
     expect(card).toHaveAttribute("target", "_blank");
     expect(card).toHaveTextContent("Led the Kubernetes migration of 40 services");
@@ -96,8 +97,51 @@ describe("AssistantMessage", () => {
         view={view({ text: "Ana — Spanish [3]", status: "done", finished: true, sources: [evidence] })}
       />,
     );
-    const card = screen.getByRole("link", { name: /Source 1: Ana Gómez/ });
+    const card = screen.getByRole("link", { name: /^1\s*Ana Gómez/ });
     expect(card).toHaveTextContent("Español (nativo)");
     expect(card).not.toHaveTextContent("score");
+  });
+
+  it("shows an exact answer's filters while it runs, waiting to be changed", () => {
+    render(
+      <AssistantMessage
+        view={view({ tool: { tool: "profiles.query", input: { question: "Who…?", query: QUERY } }, query: QUERY })}
+        onRequery={vi.fn()}
+      />,
+    );
+    expect(screen.getByRole("list", { name: "Filters of this answer" })).toHaveTextContent("Spanish ≥ B2");
+    expect(screen.getByRole("button", { name: "Remove Kubernetes" })).toBeDisabled();
+  });
+
+  it("shows the chips above the text and the table under it, and re-asks without a chip", async () => {
+    const onRequery = vi.fn();
+    render(
+      <AssistantMessage
+        view={view({ text: "3 candidates meet every condition", status: "done", finished: true, answer: answer(3), query: QUERY })}
+        onRequery={onRequery}
+      />,
+    );
+    const chips = screen.getByTestId("filter-chips");
+    const text = screen.getByTestId("answer-text");
+    const table = screen.getByRole("table");
+    expect(chips.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(text.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(within(table).getAllByTestId("candidate-row")).toHaveLength(3);
+    await userEvent.click(screen.getByRole("button", { name: "Remove Berlin" }));
+    expect(onRequery).toHaveBeenCalledWith({
+      skills_all: ["Kubernetes"],
+      languages: [{ code: "es", min_level: "B2" }],
+      min_years: 5,
+      operation: "list",
+    });
+  });
+
+  it("has no chips or table for an open answer, nor chips for a compare answer", () => {
+    const { rerender } = render(<AssistantMessage view={view({ text: "Ana [3].", status: "done", finished: true })} />);
+    expect(screen.queryByTestId("filter-chips")).toBeNull();
+    expect(screen.queryByRole("table")).toBeNull();
+    const compare = answer(0, { answer_kind: "compare", query: { names: ["Ana", "Luis"], operation: "compare" } });
+    rerender(<AssistantMessage view={view({ text: "Profile of Ana", status: "done", finished: true, answer: compare })} />);
+    expect(screen.queryByTestId("filter-chips")).toBeNull();
   });
 });

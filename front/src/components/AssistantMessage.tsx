@@ -1,6 +1,13 @@
-/** One assistant answer, live or stored: text, activity, outcome and sources. */
-import type { RunStatus, Source } from "../api/types";
+/**
+ * One assistant answer, live or stored: text, activity, outcome and sources. An exact answer
+ * also shows its filters as chips above the text and its shortlist (the table of every match,
+ * the nearest misses or the comparison) under it.
+ */
+import type { CandidateQuery, ExactAnswer, RunStatus, Source } from "../api/types";
 import { linkCitations } from "../lib/citations";
+import { FilterChips } from "../shortlist/FilterChips";
+import { isSetQuery } from "../shortlist/query";
+import { Shortlist } from "../shortlist/Shortlist";
 import type { Connection, ToolActivity } from "../stream/runReducer";
 import { CopyButton } from "./CopyButton";
 import { Markdown } from "./Markdown";
@@ -16,11 +23,19 @@ export interface AssistantView {
   error: string | null;
   connection: Connection;
   attempt: number;
+  /** An exact answer's structured query: from the tool event while it runs, then the result's. */
+  query?: CandidateQuery | null;
+  /** An exact answer's result (every match, near misses); null for an open answer. */
+  answer?: ExactAnswer | null;
 }
 
 interface Props {
   view: AssistantView;
   onRetry?: () => void;
+  /** Asks again with a changed query (a chip removed or edited); absent: chips are read-only. */
+  onRequery?: (query: CandidateQuery) => void;
+  /** Another answer is on its way in the thread: chips wait for it. */
+  requeryDisabled?: boolean;
 }
 
 function toolQuery(input: unknown): string | null {
@@ -44,9 +59,12 @@ function Spinner() {
   );
 }
 
-export function AssistantMessage({ view, onRetry }: Props) {
+export function AssistantMessage({ view, onRetry, onRequery, requeryDisabled = false }: Props) {
   const streaming = !view.finished;
   const query = view.tool ? toolQuery(view.tool.input) : null;
+  const filters = view.answer?.query ?? view.query ?? null;
+  const showChips =
+    isSetQuery(filters) && (view.answer ? view.answer.answer_kind === "list" || view.answer.answer_kind === "count" : true);
   const waiting = streaming && !view.tool && view.text === "";
   return (
     <article
@@ -63,6 +81,9 @@ export function AssistantMessage({ view, onRetry }: Props) {
         cv
       </div>
       <div className="min-w-0 flex-1">
+        {showChips && (
+          <FilterChips query={filters} onApply={onRequery} disabled={streaming || requeryDisabled} />
+        )}
         {view.tool && (
           <p role="status" className="mb-2 flex items-center gap-2 text-sm text-indigo-700">
             <Spinner />
@@ -105,6 +126,7 @@ export function AssistantMessage({ view, onRetry }: Props) {
             )}
           </div>
         )}
+        {view.answer && view.finished && <Shortlist answer={view.answer} />}
         <SourceCards sources={view.sources} runKey={view.runKey} />
         {view.finished && (view.status === "canceled" || view.text !== "") && (
           <div className="mt-2 flex items-center gap-2">

@@ -3,6 +3,7 @@
  * cycles), Esc or a click outside cancels, and focus goes back to where it was on close.
  */
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
+import { useDialogKeys } from "../lib/useDialogKeys";
 
 interface Props {
   title: string;
@@ -17,19 +18,17 @@ interface Props {
   fallbackFocus?: RefObject<HTMLElement | null>;
 }
 
-const FOCUSABLE = "button:not([disabled]), [href], input:not([disabled]), [tabindex]:not([tabindex='-1'])";
-
 export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy = false, onConfirm, onCancel, fallbackFocus }: Props) {
   const titleId = useId();
   const bodyId = useId();
   const panel = useRef<HTMLDivElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
   // Kept fresh for the key handler, which is added once.
-  const cancelRef = useRef(onCancel);
-  const busyRef = useRef(busy);
+  const escapeRef = useRef(() => {});
   useEffect(() => {
-    cancelRef.current = onCancel;
-    busyRef.current = busy;
+    escapeRef.current = () => {
+      if (!busy) onCancel();
+    };
   }, [onCancel, busy]);
 
   useEffect(() => {
@@ -42,35 +41,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy =
     };
   }, [fallbackFocus]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        if (!busyRef.current) cancelRef.current();
-        return;
-      }
-      if (event.key !== "Tab" || !panel.current) return;
-      const items = [...panel.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-      const first = items[0];
-      const last = items[items.length - 1];
-      if (!first || !last) {
-        event.preventDefault();
-        return;
-      }
-      const inside = panel.current.contains(document.activeElement);
-      if (event.shiftKey && (document.activeElement === first || !inside)) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
-        event.preventDefault();
-        first.focus();
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-    };
-  }, []);
+  useDialogKeys(panel, escapeRef);
 
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center p-4">

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Message } from "../api/types";
+import { answer, QUERY } from "../shortlist/fixtures";
 import { finishedRun, frame, jsonResponse, sseResponse } from "../test/sse";
 import { Conversation } from "./Conversation";
 
@@ -134,5 +135,37 @@ describe("Conversation", () => {
     expect(screen.getByText("Partial")).toBeInTheDocument();
     expect(calls).toContain(`POST /api/runs/${R}/cancel`);
     expect(await screen.findByRole("button", { name: "Send" })).toBeInTheDocument();
+  });
+
+  it("shows a stored exact answer's table, and a removed chip asks again with the changed query", async () => {
+    const R2 = "s".repeat(32);
+    const posted: unknown[] = [];
+    const stored = answer(2);
+    routes({
+      [`GET /api/threads/${T}`]: () =>
+        jsonResponse({
+          thread_id: T,
+          user_id: user.user_id,
+          messages: [
+            { ...question, content: "Who has Kubernetes, Spanish B2, in Berlin, 5 years?", run_status: "done" },
+            { message_id: "m2", role: "assistant", content: "2 candidates meet every condition", run_id: R, created_at: "", run_status: "done", sources: [], answer: stored },
+          ],
+        }),
+      [`POST /api/threads/${T}/messages`]: () => jsonResponse({ run_id: R2, thread_id: T, message_id: "m3", status: "queued" }, 202),
+      [`GET /api/runs/${R2}/events`]: () => sseResponse(finishedRun(["3 candidates"]).map(frame)),
+    });
+    const fetchMock = vi.mocked(fetch);
+    render(<Conversation user={user} threadId={T} onThreadCreated={vi.fn()} onActivity={vi.fn()} />);
+    expect(await screen.findAllByTestId("candidate-row")).toHaveLength(2);
+    await userEvent.click(screen.getByRole("button", { name: "Remove Berlin" }));
+    expect(await screen.findByText("Kubernetes · Spanish ≥ B2 · ≥ 5 years")).toBeInTheDocument();
+    for (const [url, init] of fetchMock.mock.calls) {
+      if (url === `/api/threads/${T}/messages`) posted.push(JSON.parse(init?.body as string));
+    }
+    const { skills_all, languages, min_years, operation } = QUERY;
+    expect(posted).toEqual([
+      { content: "Kubernetes · Spanish ≥ B2 · ≥ 5 years", query: { skills_all, languages, min_years, operation } },
+    ]);
+    expect(await screen.findByText("3 candidates")).toBeInTheDocument();
   });
 });

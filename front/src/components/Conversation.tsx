@@ -7,7 +7,8 @@
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { api, ApiError } from "../api/client";
-import type { Identity, Message, RunStatus } from "../api/types";
+import type { CandidateQuery, Identity, Message, RunStatus } from "../api/types";
+import { readableQuery } from "../shortlist/query";
 import { useRun } from "../stream/useRun";
 import { AssistantMessage, type AssistantView } from "./AssistantMessage";
 import { Composer } from "./Composer";
@@ -25,17 +26,28 @@ function LiveRun({
   runId,
   onFinished,
   onRetry,
+  onRequery,
+  requeryDisabled,
 }: {
   runId: string;
   onFinished: (runId: string, status: RunStatus) => void;
   onRetry?: () => void;
+  onRequery?: (query: CandidateQuery) => void;
+  requeryDisabled?: boolean;
 }) {
   const state = useRun(runId);
   const { finished, status } = state;
   useEffect(() => {
     if (finished) onFinished(runId, status);
   }, [finished, status, runId, onFinished]);
-  return <AssistantMessage view={{ ...state, runKey: runId }} onRetry={onRetry} />;
+  return (
+    <AssistantMessage
+      view={{ ...state, runKey: runId }}
+      onRetry={onRetry}
+      onRequery={onRequery}
+      requeryDisabled={requeryDisabled}
+    />
+  );
 }
 
 function storedView(message: Message): AssistantView {
@@ -49,6 +61,8 @@ function storedView(message: Message): AssistantView {
     error: null,
     connection: "closed",
     attempt: 0,
+    query: message.answer?.query ?? null,
+    answer: message.answer ?? null,
   };
 }
 
@@ -139,7 +153,8 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
     [onActivity],
   );
 
-  async function send(text: string): Promise<boolean> {
+  /** Posts a question; with `query`, a structured query the run answers exactly (no parsing). */
+  async function send(text: string, query?: CandidateQuery): Promise<boolean> {
     setSendError(null);
     try {
       let id = threadId.current;
@@ -149,7 +164,7 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
         createdHere.current = id;
         onThreadCreated(id);
       }
-      const posted = await api.postMessage(id, text);
+      const posted = await api.postMessage(id, text, query);
       pin();
       setMessages((previous) => [
         ...previous,
@@ -159,6 +174,7 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
           content: text,
           run_id: posted.run_id,
           created_at: new Date().toISOString(),
+          ...(query ? { query } : {}),
         },
       ]);
       onActivity();
@@ -180,6 +196,10 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
   }
 
   const running = activeRunId !== null;
+  // A chip removed or edited asks again: a new message with the changed query, in this thread.
+  const requery = (query: CandidateQuery): void => {
+    if (!running) void send(readableQuery(query), query);
+  };
   const turns: ReactNode[] = [];
   messages.forEach((message, index) => {
     if (message.role === "user") {
@@ -188,16 +208,29 @@ export function Conversation({ user, threadId: initialThreadId, onThreadCreated,
       if (!runId) return;
       const stored = answered.get(runId);
       const retry = (): void => {
-        if (!running) void send(message.content);
+        if (!running) void send(message.content, message.query ?? undefined);
       };
       if (stored && (stored.run_status ?? "done") === "done") {
-        turns.push(<AssistantMessage key={runId} view={storedView(stored)} />);
+        turns.push(
+          <AssistantMessage key={runId} view={storedView(stored)} onRequery={requery} requeryDisabled={running} />,
+        );
       } else {
         const isLast = index === messages.length - 1 || !messages.slice(index + 1).some((m) => m.role === "user");
-        turns.push(<LiveRun key={runId} runId={runId} onFinished={onFinished} onRetry={isLast ? retry : undefined} />);
+        turns.push(
+          <LiveRun
+            key={runId}
+            runId={runId}
+            onFinished={onFinished}
+            onRetry={isLast ? retry : undefined}
+            onRequery={requery}
+            requeryDisabled={running}
+          />,
+        );
       }
     } else if (!message.run_id || !asked.has(message.run_id)) {
-      turns.push(<AssistantMessage key={message.message_id} view={storedView(message)} />);
+      turns.push(
+        <AssistantMessage key={message.message_id} view={storedView(message)} onRequery={requery} requeryDisabled={running} />,
+      );
     }
   });
 

@@ -1,7 +1,9 @@
-import { render, screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
 import type { Source } from "../api/types";
 import { nth } from "../test/nth";
+import { EvidenceViewerContext, type OpenEvidence } from "../viewer/evidence";
 import { SourceCards } from "./SourceCards";
 
 const ana: Source = {
@@ -15,6 +17,19 @@ const ana: Source = {
   url: "/api/cvs/ana/pdf",
   citations: [1],
 };
+
+/** Whether the page handled a click on `element` (its default prevented); jsdom never navigates. */
+function clickHandled(element: HTMLElement, init: MouseEventInit = {}): boolean {
+  let handled = false;
+  const after = (event: Event): void => {
+    handled = event.defaultPrevented;
+    event.preventDefault();
+  };
+  window.addEventListener("click", after);
+  element.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, button: 0, ...init }));
+  window.removeEventListener("click", after);
+  return handled;
+}
 
 describe("SourceCards", () => {
   it("links a source to its CV's PDF at the cited page", () => {
@@ -38,5 +53,65 @@ describe("SourceCards", () => {
     expect(within(removed).queryByText(/score/)).not.toBeInTheDocument();
     expect(container.querySelectorAll("a[href*='/api/cvs/ana']")).toHaveLength(0);
     expect(kept.tagName).toBe("A");
+  });
+
+  it("opens the evidence viewer at the card's page and snippet when one is mounted", async () => {
+    const open = vi.fn<OpenEvidence>();
+    render(
+      <EvidenceViewerContext value={open}>
+        <SourceCards sources={[ana]} runKey="r1" />
+      </EvidenceViewerContext>,
+    );
+    const card = screen.getByTestId("source-card");
+    // Still a link to the PDF: a new tab stays one middle click (or Ctrl/⌘-click) away.
+    expect(card).toHaveAttribute("href", "/api/cvs/ana/pdf#page=2");
+    // Named by what it shows, so a speech user can say it (WCAG 2.5.3).
+    expect(card).toHaveAccessibleName(/^1\s*Ana Gómez.*page 2/);
+    expect(card).toHaveAttribute("aria-haspopup", "dialog");
+    await userEvent.click(card);
+    expect(open).toHaveBeenCalledExactlyOnceWith({
+      cvId: "ana",
+      name: "Ana Gómez",
+      page: 2,
+      snippet: "Led the Kubernetes migration of 40 services",
+    });
+    expect(card).toHaveFocus(); // where focus returns when the viewer closes
+  });
+
+  it("leaves modified and middle clicks to the browser (a new tab)", () => {
+    const open = vi.fn<OpenEvidence>();
+    render(
+      <EvidenceViewerContext value={open}>
+        <SourceCards sources={[ana]} runKey="r1" />
+      </EvidenceViewerContext>,
+    );
+    const card = screen.getByTestId("source-card");
+    for (const init of [{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { button: 1 }]) {
+      expect(clickHandled(card, init)).toBe(false);
+    }
+    expect(open).not.toHaveBeenCalled();
+    expect(clickHandled(card)).toBe(true);
+    expect(open).toHaveBeenCalledTimes(1);
+  });
+
+  it("without a viewer, the card is a plain link to the PDF", () => {
+    render(<SourceCards sources={[ana]} runKey="r1" />);
+    const card = screen.getByTestId("source-card");
+    expect(card).toHaveAccessibleName(/^1\s*Ana Gómez.*page 2/);
+    expect(card).not.toHaveAttribute("aria-haspopup");
+    expect(clickHandled(card)).toBe(false); // the browser follows the link
+  });
+
+  it("never offers a removed CV to the viewer", () => {
+    const open = vi.fn<OpenEvidence>();
+    render(
+      <EvidenceViewerContext value={open}>
+        <SourceCards sources={[{ ...ana, removed: true }]} runKey="r1" />
+      </EvidenceViewerContext>,
+    );
+    const card = screen.getByTestId("source-card");
+    expect(card.tagName).toBe("DIV");
+    fireEvent.click(card);
+    expect(open).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,12 @@
-/** The CVs an answer used, as cards that open the PDF at the cited page. */
+/**
+ * The CVs an answer used, as cards that open the CV at the cited page: in the app's evidence
+ * viewer (the snippet highlighted) when one is mounted, else the PDF in a new tab. The card stays
+ * a link to the PDF, so a middle click or Ctrl/⌘-click still opens it in a new tab.
+ */
+import type { MouseEvent } from "react";
 import type { Source } from "../api/types";
 import { sourceAnchor, sourcePdfUrl } from "../lib/citations";
+import { useEvidenceViewer, type OpenEvidence } from "../viewer/evidence";
 
 interface Props {
   sources: readonly Source[];
@@ -66,7 +72,17 @@ function RemovedCard({ source, index, runKey }: { source: Source; index: number;
   );
 }
 
+/** A plain left click (no modifier key) opens the viewer; anything else is left to the browser. */
+function openInViewer(event: MouseEvent<HTMLAnchorElement>, source: Source, open: OpenEvidence): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  // Focus goes back to the card when the viewer closes (Safari does not focus clicked links).
+  event.currentTarget.focus();
+  open({ cvId: source.cv_id, name: source.name, page: source.page, snippet: source.snippet });
+}
+
 export function SourceCards({ sources, runKey }: Props) {
+  const openEvidence = useEvidenceViewer();
   if (sources.length === 0) return null;
   return (
     <section aria-label="Sources" className="mt-4">
@@ -83,7 +99,17 @@ export function SourceCards({ sources, runKey }: Props) {
                 target="_blank"
                 rel="noopener noreferrer"
                 data-testid="source-card"
-                aria-label={`Source ${i + 1}: ${source.name}, ${source.headline}, page ${source.page} (opens the CV PDF)`}
+                data-cv-id={source.cv_id}
+                data-page={source.page}
+                // Named by what it shows (WCAG 2.5.3: a speech user says what they see).
+                aria-haspopup={openEvidence ? "dialog" : undefined}
+                onClick={
+                  openEvidence
+                    ? (event) => {
+                        openInViewer(event, source, openEvidence);
+                      }
+                    : undefined
+                }
                 className={`group ${CARD}`}
               >
                 <CardBody source={source} index={i + 1} />

@@ -98,3 +98,56 @@ describe("runReducer", () => {
     expect(failed.error).toBe("This run no longer exists.");
   });
 });
+
+describe("runReducer: exact answers", () => {
+  const query = { skills_all: ["Kubernetes"], languages: [{ code: "es", min_level: "B2" as const }], operation: "list" as const };
+  const candidate = {
+    cv_id: "cv-001",
+    name: "Ana Gómez",
+    headline: "Platform engineer",
+    location: "Madrid, Spain",
+    languages: [{ code: "es", level: "native" }],
+    years: 7.5,
+    file: "cv-001.pdf",
+    matched: true,
+    score: 0,
+    relevance: null,
+    conditions: [],
+  };
+
+  it("takes the query from the profiles.query tool as soon as it starts, and keeps it", () => {
+    const started = fold([
+      { seq: 1, type: "tool_start", data: { tool: "profiles.query", input: { question: "Who…?", query } } },
+    ]);
+    expect(started.query).toEqual(query);
+    const ended = fold([{ seq: 2, type: "tool_end", data: { tool: "profiles.query", output: { query, total: 1 } } }], started);
+    expect(ended.tool).toBeNull();
+    expect(ended.query).toEqual(query);
+    expect(ended.answer).toBeNull();
+  });
+
+  it("ignores a rag.search query (a string, not a structured query)", () => {
+    const state = fold([{ seq: 1, type: "tool_start", data: { tool: "rag.search", input: { query: "k8s" } } }]);
+    expect(state.query).toBeNull();
+  });
+
+  it("keeps the final event's exact answer: kind, total, query, every candidate, near misses", () => {
+    const state = fold([
+      { seq: 1, type: "tool_start", data: { tool: "profiles.query", input: { question: "Who…?", query } } },
+      {
+        seq: 2,
+        type: "final",
+        data: { text: "1 candidate", sources: [], answer_kind: "list", total: 1, query, candidates: [candidate], near_misses: [] },
+      },
+      { seq: 3, type: "state", data: { status: "done" } },
+    ]);
+    expect(state.answer).toEqual({ answer_kind: "list", total: 1, query, candidates: [candidate], near_misses: [] });
+    expect(state.query).toEqual(query);
+  });
+
+  it("has no exact answer for an open answer", () => {
+    const state = fold([{ seq: 1, type: "final", data: { text: "Ana [1].", sources: [source] } }]);
+    expect(state.answer).toBeNull();
+    expect(state.query).toBeNull();
+  });
+});

@@ -4,7 +4,7 @@
  * Every event carries its `seq`; an event at or below the last applied seq is ignored, so
  * replays after a reconnect (or a second subscription to the same run) never repeat text.
  */
-import type { RunEvent, RunStatus, Source } from "../api/types";
+import type { CandidateQuery, ExactAnswer, FinalData, RunEvent, RunStatus, Source } from "../api/types";
 
 export type Connection = "idle" | "connecting" | "open" | "reconnecting" | "closed";
 
@@ -23,6 +23,10 @@ export interface RunState {
   text: string;
   tool: ToolActivity | null;
   sources: Source[];
+  /** The structured query of an exact answer (`profiles.query`), as soon as the tool starts. */
+  query: CandidateQuery | null;
+  /** An exact answer's result (from `final`): every match, for the candidate table. */
+  answer: ExactAnswer | null;
   error: string | null;
   cancelReason: string | null;
   connection: Connection;
@@ -44,10 +48,35 @@ export function initialRunState(runId: string, status: RunStatus = "queued"): Ru
     text: "",
     tool: null,
     sources: [],
+    query: null,
+    answer: null,
     error: null,
     cancelReason: null,
     connection: "idle",
     attempt: 0,
+  };
+}
+
+const PROFILES_TOOL = "profiles.query";
+
+/** The `query` object a `profiles.query` tool event carries (input or output), if any. */
+export function toolQuery(tool: string, payload: unknown): CandidateQuery | null {
+  if (tool !== PROFILES_TOOL || !payload || typeof payload !== "object") return null;
+  const query: unknown = (payload as { query?: unknown }).query;
+  if (!query || typeof query !== "object" || Array.isArray(query)) return null;
+  return query; // the server's query object, as `CandidateQuery` describes it
+}
+
+/** The exact answer a `final` event carries; null for an open (RAG) answer. */
+export function exactAnswer(data: FinalData): ExactAnswer | null {
+  if (!data.answer_kind) return null;
+  const candidates = data.candidates ?? [];
+  return {
+    answer_kind: data.answer_kind,
+    total: data.total ?? candidates.length,
+    query: data.query ?? {},
+    candidates,
+    near_misses: data.near_misses ?? [],
   };
 }
 
@@ -57,12 +86,26 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
     case "token":
       return { ...next, status: "running", text: state.text + event.data.text };
     case "tool_start":
-      return { ...next, status: "running", tool: { tool: event.data.tool, input: event.data.input } };
+      return {
+        ...next,
+        status: "running",
+        tool: { tool: event.data.tool, input: event.data.input },
+        query: toolQuery(event.data.tool, event.data.input) ?? state.query,
+      };
     case "tool_end":
-      return { ...next, tool: null };
-    case "final":
+      return { ...next, tool: null, query: toolQuery(event.data.tool, event.data.output) ?? state.query };
+    case "final": {
       // The final text is authoritative (it equals the concatenated tokens).
-      return { ...next, text: event.data.text, sources: event.data.sources, tool: null };
+      const answer = exactAnswer(event.data);
+      return {
+        ...next,
+        text: event.data.text,
+        sources: event.data.sources,
+        tool: null,
+        answer,
+        query: answer?.query ?? state.query,
+      };
+    }
     case "error":
       return { ...next, status: "error", error: event.data.error, tool: null };
     case "canceled":
