@@ -861,6 +861,18 @@ test("viewer: a source card opens the CV at the cited page, the snippet highligh
   await dialog.waitFor({ state: "detached" });
   expectEqual(await focusedTestId(page), "source-card", "focus after Esc");
   expectEqual(await page.evaluate(() => document.activeElement?.getAttribute("data-page")), String(pageNumber), "the focused card's page");
+
+  // A citation in the text opens its card's CV the same way, and focus goes back to it.
+  const citation = lastAnswer(page).locator("a.citation").first();
+  const cited = Number(await citation.innerText());
+  const citedCardPage = await lastAnswer(page).locator("[data-testid=source-card]").nth(cited - 1).getAttribute("data-page");
+  await citation.click();
+  const fromCitation = page.getByRole("dialog", { name: new RegExp(` · page ${citedCardPage}$`) });
+  await fromCitation.waitFor();
+  await fromCitation.locator(".textLayer mark").first().waitFor({ state: "visible" });
+  await page.keyboard.press("Escape");
+  await fromCitation.waitFor({ state: "detached" });
+  expect(await citation.evaluate((el) => el === document.activeElement), "focus goes back to the citation");
 });
 
 test("viewer: at phone width the dialog fills the screen, no sideways scroll", async (ctx, server) => {

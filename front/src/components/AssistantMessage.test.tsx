@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Source } from "../api/types";
 import { answer, QUERY } from "../shortlist/fixtures";
+import { EvidenceViewerContext, type OpenEvidence } from "../viewer/evidence";
 import { AssistantMessage, type AssistantView } from "./AssistantMessage";
 
 const source: Source = {
@@ -88,6 +89,27 @@ describe("AssistantMessage", () => {
     const citation = screen.getByRole("link", { name: "Source 1" });
     expect(citation).toHaveAttribute("href", `#${card.id}`);
     expect(screen.getByRole("button", { name: "Copy answer" })).toBeInTheDocument();
+  });
+
+  it("opens a citation in the evidence viewer at its page and words, unless its CV is gone", async () => {
+    const open = vi.fn<OpenEvidence>();
+    const removed: Source = { ...source, cv_id: "cv-002", name: "Bo Lind", removed: true, citations: [4] };
+    render(
+      <EvidenceViewerContext value={open}>
+        <AssistantMessage
+          view={view({ text: "Ana led it [3]; Bo too [4].", status: "done", finished: true, sources: [source, removed] })}
+        />
+      </EvidenceViewerContext>,
+    );
+    await userEvent.click(screen.getByRole("link", { name: "Source 1" }));
+    expect(open).toHaveBeenCalledExactlyOnceWith({
+      cvId: "cv-001",
+      name: "Ana Gómez",
+      page: 2,
+      snippet: "Led the Kubernetes migration of 40 services",
+    });
+    await userEvent.click(screen.getByRole("link", { name: "Source 2" }));
+    expect(open).toHaveBeenCalledTimes(1); // the removed CV's card is shown instead
   });
 
   it("shows an exact answer's evidence without a retrieval score", () => {

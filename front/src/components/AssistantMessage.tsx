@@ -101,7 +101,7 @@ export function AssistantMessage({ view, onRetry, onRequery, requeryDisabled = f
         )}
         {view.text !== "" && (
           <div data-testid="answer-text" className={streaming ? "streaming" : undefined}>
-            <Markdown text={linkCitations(view.text, view.sources)} runKey={view.runKey} />
+            <Markdown text={linkCitations(view.text, view.sources)} runKey={view.runKey} sources={view.sources} />
           </div>
         )}
         {streaming && view.connection === "reconnecting" && (
