@@ -108,8 +108,13 @@ describe("AssistantMessage", () => {
       page: 2,
       snippet: "Led the Kubernetes migration of 40 services",
     });
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled; // jsdom does no layout
     await userEvent.click(screen.getByRole("link", { name: "Source 2" }));
     expect(open).toHaveBeenCalledTimes(1); // the removed CV's card is shown instead
+    expect(scrolled).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole("group", { name: "Source 2: CV removed" })).toHaveFocus();
+    Reflect.deleteProperty(Element.prototype, "scrollIntoView");
   });
 
   it("shows an exact answer's evidence without a retrieval score", () => {
