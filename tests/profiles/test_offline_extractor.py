@@ -979,11 +979,13 @@ def test_more_date_ranges(text: str, start: str, end: str | None) -> None:
         ),
         (
             PIPES,
+            # a year alone as an end runs through December when the next job starts the
+            # year after (the continuous reading)
             [
-                Job("Northwind Traders", "Customer Service Agent", "2012-01", "2015-01"),
+                Job("Northwind Traders", "Customer Service Agent", "2012-01", "2015-12"),
                 Job("Contoso", "Data Analyst", "2019-01", None),
-                Job("Contoso Analytics", "Analyst", "2016-01", "2018-01"),
-                Job("FABRIKAM INC", "Werkstudent", "2010-01", "2011-01"),
+                Job("Contoso Analytics", "Analyst", "2016-01", "2018-12"),
+                Job("FABRIKAM INC", "Werkstudent", "2010-01", "2011-12"),
             ],
         ),
         (
@@ -1017,8 +1019,8 @@ def test_jobs_in_layouts_of_other_hands(text: str, expected: list[Job]) -> None:
         # years as a shop assistant count; a career in prose from 2014 to today
         (ES_CAREER_CHANGE, (68 + 61) / 12),
         (EN_PROSE_CAREER, (61 + 81) / 12),  # 2019-01 once
-        # the Werkstudent job does not count
-        (PIPES, (37 + 82 + 25) / 12),
+        # the Werkstudent job does not count; 2012–2015 and 2016–2018 run through December
+        (PIPES, (48 + 82 + 36) / 12),
     ],
 )
 def test_years_in_layouts_of_other_hands(text: str, years: float) -> None:
@@ -1168,7 +1170,7 @@ def test_job_lines_printed_before_their_dates_after_an_empty_experience_section(
     )
     assert jobs(extract(text)) == [
         Job("Acme Ltd", "Data Analyst", "2023-01", None),
-        Job("Globex Ltd", "SQL Developer", "2019-01", "2022-01"),
+        Job("Globex Ltd", "SQL Developer", "2019-01", "2022-12"),  # the next job: 2023
     ]
 
 

@@ -341,6 +341,27 @@ _COUNTRIES: tuple[_Place, ...] = (
     _country(
         "Italy", "Italia", "Italie", "Italien", ("in Italy", "en Italia", "en Italie", "in Italien")
     ),
+    _country(
+        "Poland",
+        "Polonia",
+        "Pologne",
+        "Polen",
+        ("in Poland", "en Polonia", "en Pologne", "in Polen"),
+    ),
+    _country(
+        "Australia",
+        "Australia",
+        "Australie",
+        "Australien",
+        ("in Australia", "en Australia", "en Australie", "in Australien"),
+    ),
+    _country(
+        "New Zealand",
+        "Nueva Zelanda",
+        "Nouvelle-Zélande",
+        "Neuseeland",
+        ("in New Zealand", "en Nueva Zelanda", "en Nouvelle-Zélande", "in Neuseeland"),
+    ),
     _Place(
         names={"en": "Switzerland", "es": "Suiza", "fr": "Suisse", "de": "Schweiz"},
         locative={
@@ -389,7 +410,9 @@ def _alias_table(places: Sequence[_Place]) -> dict[str, _Place]:
 
 
 _COUNTRY_BY_NAME = _alias_table(_COUNTRIES)
-_CITY_BY_NAME = _alias_table(_CITIES)
+# A city named like a country (French "Mexico" is Mexico City) leaves the name to the country:
+# the labels name countries in English.
+_CITY_BY_NAME = {k: v for k, v in _alias_table(_CITIES).items() if k not in _COUNTRY_BY_NAME}
 
 
 def _place_key(name: str) -> str:
@@ -738,13 +761,14 @@ class _Universe:
         )
         self.skills = sorted({s for t in truth for s in t.skills})
         places: dict[str, str] = {}  # key -> a spelling found in the truth
-        for t in truth:
+        # By cv_id, so that the spelling asked about does not depend on the truth's order.
+        for t in sorted(truth, key=lambda t: t.cv_id):
             for value in (t.city, t.country):
                 if value:
                     places.setdefault(_place_key(value), value)
         self.places = [places[key] for key in sorted(places)]
         employers: dict[str, str] = {}
-        for t in truth:
+        for t in sorted(truth, key=lambda t: t.cv_id):
             for employer in t.employers:
                 employers.setdefault(fold(employer), employer)
         self.employers = [employers[key] for key in sorted(employers)]

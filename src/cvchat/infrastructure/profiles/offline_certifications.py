@@ -6,8 +6,11 @@ continued by the next ("HashiCorp Certified:" / "Terraform Associate (HashiCorp,
 An item's name is what remains without its year, its issuer ("– Scrum.org", ", PMI",
 "(Coursera)") and a label ("Certificación:"); an acronym in parentheses ("(CKA)") and a level
 after a dash ("– Associate") belong to the name. An item must look like a certificate (a
-certificate word, a year, an acronym): a page footer or a publication is not one, nor a
-driving licence.
+certificate word, a year, an acronym): a page footer, a template's copyright line, the place
+and date above a signature or a publication is not one, nor a driving licence, a language
+certificate (CAE, Goethe, DELE) or a qualification of a national framework ("Higher
+Certificate … (NFQ Level 6)"). An entry printed only as its exam code is the certificate the
+exam awards ("AWS SAA-C03", "DP-203: Data Engineering on Microsoft Azure").
 
 Outside the section, phrases built around "Certified/Certificate/Certification/Zertifikat"
 count ("In 2023 I passed the SnowPro Core Certification"), and anywhere but a skills list the
@@ -20,9 +23,11 @@ import re
 
 from cvchat.domain.profiles import CertificationFact, Evidence
 from cvchat.domain.vocabulary import fold
+from cvchat.infrastructure.profiles.offline_dates import MONTHS
 from cvchat.infrastructure.profiles.offline_text import Document, Line
 from cvchat.infrastructure.profiles.offline_words import BULLET, is_prose
 
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _CERT_WORD = re.compile(
     r"(?<!\w)(?:certified|certificate|certification|certificacion|certificado|certificat"
     r"|certifie|certifiee|zertifikat|zertifiziert|zertifizierung|professional|associate)(?!\w)"
@@ -73,6 +78,30 @@ _PREPARING = re.compile(
 _NOT_CERTIFICATES = re.compile(
     r"driving\s+licen[cs]e|driver'?s\s+licen[cs]e|permis\s+(?:de\s+conduire|[a-z]\b)"
     r"|carn[eé]t?\s+de\s+conducir|f[uü]hrerschein"
+    # language certificates: a level of a language, not a professional certification
+    r"|(?<!\w)(?:cae|cpe|fce|ielts|toefl|toeic|dele|delf|dalf|tcf|tef|goethe|testdaf|telc"
+    r"|siele|cils|celi|plida|hsk|jlpt|topik|linguaskill|cambridge\s+(?:english|certificate)"
+    r"|(?:first\s+)?certificate\s+(?:in|of)\s+(?:advanced\s+english|proficiency\s+in\s+english"
+    r"|english))(?!\w)"
+    # an award of a qualifications framework is a study, not a certification
+    r"|(?:higher|graduate|postgraduate|post-graduate|national|leaving|junior)\s+certificate"
+    r"|certificate\s+of\s+higher\s+education|(?<!\w)(?:nfq|eqf|hnc|gcse)(?!\w)"
+)
+# What a page prints around the CV and is no item of it: a footer ("Clémence Royer — CV —
+# mai 2026 — page 1", "© European Union … Page 1 / 1", "Elena Castaño Ruiz · CV · noviembre
+# de 2025") or the place and date above a signature ("Dresden, 24.03.2025").
+_FURNITURE = re.compile(
+    r"©|\(c\)\s*(?:19|20)\d\d|(?<!\w)copyright(?!\w)"
+    r"|(?<!\w)(?:page|pagina|seite|p\.|pag\.)\s*\d+(?:\s*(?:/|of|de|sur|von|di)\s*\d+)?(?!\w)"
+    r"|^\d+\s*(?:/|of|de|sur|von)\s*\d+$"
+    r"|(?<!\w)(?:cv|curriculum\s+vitae|lebenslauf|resume|hoja\s+de\s+vida)(?!\w)"
+)
+# "Dresden, 24.03.2025", "Fait à Nantes, le 3 mai 2026", "Madrid, 3 de mayo de 2025": a town
+# and a day; a certificate's own date follows its name, which ``certificate_named`` knows.
+_PLACE_AND_DAY = re.compile(
+    rf"^(?:fait\s+a\s+)?[^\W\d_][^\d,]{{0,40}},\s*(?:(?:den|le|el|am|on|the)\s+)?"
+    rf"(?:\d{{1,2}}[./]\s?\d{{1,2}}[./]|\d{{1,2}}\.?\s+(?:de\s+)?(?:{MONTH_NAMES})\b"
+    rf"|(?:{MONTH_NAMES})\s+\d{{1,2}}\b)"
 )
 
 
@@ -113,12 +142,87 @@ def cert_name(text: str) -> str:
     return name
 
 
+# Certificates known by the code of the exam (or syllabus) that awards them: a CV may print
+# only the code ("AWS SAA-C03", "DP-203: Data Engineering on Microsoft Azure", "ISTQB
+# CTAL-TA"). Retired codes stay: a certificate outlives its exam.
+_AWARDED_BY: dict[str, str] = {
+    "AZ-900": "Microsoft Certified: Azure Fundamentals",
+    "AZ-104": "Microsoft Certified: Azure Administrator Associate",
+    "AZ-204": "Microsoft Certified: Azure Developer Associate",
+    "AZ-305": "Microsoft Certified: Azure Solutions Architect Expert",
+    "AZ-400": "Microsoft Certified: DevOps Engineer Expert",
+    "AZ-500": "Microsoft Certified: Azure Security Engineer Associate",
+    "AZ-700": "Microsoft Certified: Azure Network Engineer Associate",
+    "DP-900": "Microsoft Certified: Azure Data Fundamentals",
+    "DP-100": "Microsoft Certified: Azure Data Scientist Associate",
+    "DP-203": "Microsoft Certified: Azure Data Engineer Associate",
+    "DP-300": "Microsoft Certified: Azure Database Administrator Associate",
+    "DP-600": "Microsoft Certified: Fabric Analytics Engineer Associate",
+    "AI-900": "Microsoft Certified: Azure AI Fundamentals",
+    "AI-102": "Microsoft Certified: Azure AI Engineer Associate",
+    "PL-300": "Microsoft Certified: Power BI Data Analyst Associate",
+    "PL-900": "Microsoft Certified: Power Platform Fundamentals",
+    "SC-900": "Microsoft Certified: Security, Compliance, and Identity Fundamentals",
+    "CLF-C01": "AWS Certified Cloud Practitioner",
+    "CLF-C02": "AWS Certified Cloud Practitioner",
+    "SAA-C02": "AWS Certified Solutions Architect – Associate",
+    "SAA-C03": "AWS Certified Solutions Architect – Associate",
+    "SAP-C01": "AWS Certified Solutions Architect – Professional",
+    "SAP-C02": "AWS Certified Solutions Architect – Professional",
+    "DVA-C01": "AWS Certified Developer – Associate",
+    "DVA-C02": "AWS Certified Developer – Associate",
+    "SOA-C01": "AWS Certified SysOps Administrator – Associate",
+    "SOA-C02": "AWS Certified SysOps Administrator – Associate",
+    "DOP-C01": "AWS Certified DevOps Engineer – Professional",
+    "DOP-C02": "AWS Certified DevOps Engineer – Professional",
+    "DEA-C01": "AWS Certified Data Engineer – Associate",
+    "DAS-C01": "AWS Certified Data Analytics – Specialty",
+    "MLS-C01": "AWS Certified Machine Learning – Specialty",
+    "SCS-C01": "AWS Certified Security – Specialty",
+    "SCS-C02": "AWS Certified Security – Specialty",
+    "ANS-C01": "AWS Certified Advanced Networking – Specialty",
+    "1Z0-808": "Oracle Certified Associate, Java SE 8 Programmer",
+    "1Z0-809": "Oracle Certified Professional, Java SE 8 Programmer",
+    "1Z0-819": "Oracle Certified Professional: Java SE 11 Developer",
+    "1Z0-829": "Oracle Certified Professional: Java SE 17 Developer",
+    "CTFL": "ISTQB Certified Tester Foundation Level (CTFL)",
+    "CTFL-AT": "ISTQB Certified Tester Foundation Level Agile Tester (CTFL-AT)",
+    "CTAL-TA": "ISTQB Certified Tester Advanced Level Test Analyst (CTAL-TA)",
+    "CTAL-TTA": "ISTQB Certified Tester Advanced Level Technical Test Analyst (CTAL-TTA)",
+    "CTAL-TM": "ISTQB Certified Tester Advanced Level Test Manager (CTAL-TM)",
+}
+_AWARD_CODE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(code) for code in sorted(_AWARDED_BY, key=len, reverse=True))
+    + r")(?![\w-])"
+)
+# Part of a month-and-year date: a job's dates (a scan's columns mixed), not a certificate.
+_DATE_PIECE = re.compile(r"(?<!\d)\d{1,2}/(?:\d{4}|$)|(?<!\d)\d{1,2}/\d{4}\)")
+# Words of an official name a CV may leave out.
+_FILLER = re.compile(r"microsoft|certified|\(?[a-z0-9-]+\)$|[:,–-]")
+
+
+def _awarded(name: str) -> str:
+    """The certificate an exam code names ("AWS SAA-C03" → AWS Certified Solutions Architect –
+    Associate), unless the name already says it ("AZ-204 Azure Developer Associate")."""
+    code = _AWARD_CODE.search(name)
+    if code is None:
+        return name
+    official = _AWARDED_BY[code.group()]
+    words = _FILLER.sub(" ", fold(official)).split()
+    folded = fold(name)
+    if all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded) for word in words):
+        return name
+    return official
+
+
 def _looks_like_certificate(text: str) -> bool:
     folded = fold(text)
     if _NOT_CERTIFICATES.search(folded) or is_prose(text) or len(text) > 150:
         return False
     return bool(
-        _CERT_WORD.search(folded)
+        _AWARD_CODE.search(text)
+        or _CERT_WORD.search(folded)
         or re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
         or re.search(r"\([A-Z][A-Z0-9 -]{1,9}\)", text)
         or re.search(r"\w\.(?:org|com)\b", text)
@@ -145,8 +249,25 @@ def _cut_short(previous: str, text: str) -> bool:
     return text[:1].isupper() and not _NAME_START.match(fold(text)) and len(previous) >= 12
 
 
+def certificate_named(text: str) -> bool:
+    """Whether a line names a certificate (a certificate word, a known one, an exam code)."""
+    return bool(_CERT_WORD.search(fold(text)) or _KNOWN.search(text) or _AWARD_CODE.search(text))
+
+
+def furniture(line: Line) -> bool:
+    """Whether a line is what a page prints around the CV: a footer, a template's copyright,
+    the place and date above a signature."""
+    if _FURNITURE.search(line.folded) is not None:
+        return True
+    return _PLACE_AND_DAY.match(line.folded) is not None and not certificate_named(line.text)
+
+
 def _section_items(doc: Document) -> list[tuple[str, Evidence]]:
-    section = [line for line in doc.in_section("certifications") if BULLET.sub("", line.text)]
+    section = [
+        line
+        for line in doc.in_section("certifications")
+        if BULLET.sub("", line.text) and not furniture(line)
+    ]
     dated = sum(bool(_YEAR_END.search(line.text)) for line in section) >= max(1, len(section) // 3)
     items: list[tuple[str, Evidence]] = []
     buffer: list[Line] = []
@@ -197,7 +318,7 @@ def _section_items(doc: Document) -> list[tuple[str, Evidence]]:
 def extract_certifications(doc: Document) -> tuple[CertificationFact, ...]:
     items = [item for item in _section_items(doc) if _looks_like_certificate(item[0])]
     for line in doc.lines:
-        if line.section == "certifications" or line.heading:
+        if line.section == "certifications" or line.heading or furniture(line):
             continue
         if _CERT_WORD.search(line.folded) is None:
             continue
@@ -216,7 +337,9 @@ def extract_certifications(doc: Document) -> tuple[CertificationFact, ...]:
     for text, evidence in items:
         if _NOT_CERTIFICATES.search(fold(text)):
             continue
-        name = cert_name(text)
+        name = _awarded(cert_name(text))
+        if _DATE_PIECE.search(name) or name.count("(") != name.count(")"):
+            continue  # "Va Xero (03/", "06/2024): test strategy …": a job's dates, cut
         if len(name.split()) >= 2 and fold(name) not in facts:
             facts[fold(name)] = CertificationFact(name=name, evidence=evidence)
     for line in doc.lines:

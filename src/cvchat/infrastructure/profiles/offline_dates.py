@@ -7,7 +7,10 @@ month names and "present" words need no accents.
 
 A year without a month starts in January; as an end it means January of that year, unless the
 range starts and ends in the same year (then December): "2018 – 2021" counts three years, as a
-reader would, not four.
+reader would, not four (``offline_jobs`` reads it through December when the next job starts the
+year after). A month without its year before a dated end takes the end's year ("févr. – juil.
+2016", "nov. – feb. 2020" from November 2019), and in a range a month a scan misread ("63/2022")
+is its second figure.
 """
 
 from __future__ import annotations
@@ -58,9 +61,17 @@ _TO = (
     r"|\s*[-–—]?\s*(?:to|until|till|a|al|hasta|au|jusqu['’]\s?a|bis)\s+)"
 )
 _SINCE = r"(?:since|desde|depuis|seit|ab|from|a\s+partir\s+de)"
+# A month without its year before a dated end: "févr. – juil. 2016", "ene. - may. 2019",
+# "février à juillet 2012" (the year is the end's, or the one before when the month is later).
+_MONTH_ONLY = rf"(?<![a-z])(?:{_MONTH})\.?(?!\s*(?:de\s+|del\s+)?{_YEAR})"
+_MONTH_YEAR = rf"(?<![a-z])(?:{_MONTH})\.?,?\s*(?:de\s+|del\s+)?{_YEAR}(?!\d)"
+# In a range, a month a scan misread ("63/2022 - present", "61/2015 - 07/2018"): a 0 read as
+# 6, 8 or 9 leaves a month past 12 whose second figure is the month.
+_SCANNED = rf"(?:{DATE}|(?<![\d./-])[689][1-9]/{_YEAR}(?!\d))"
 RANGE = re.compile(
     rf"(?:(?P<since>{_SINCE})\s+(?:(?:el|le|dem|der)\s+)?(?P<open>{DATE})(?!{_TO}(?:{DATE}|{PRESENT})))"
-    rf"|(?P<start>{DATE}){_TO}(?:(?P<end>{DATE})|(?P<present>{PRESENT}))"
+    rf"|(?P<start>{_SCANNED}){_TO}(?:(?P<end>{_SCANNED})|(?P<present>{PRESENT}))"
+    rf"|(?P<month>{_MONTH_ONLY}){_TO}(?P<dated>{_MONTH_YEAR})"
 )
 _ANY_DATE = re.compile(DATE)
 _PARTS = re.compile(
@@ -77,6 +88,7 @@ class Span:
     start: int
     end: int | None  # None: until today (``as_of``)
     start_has_month: bool
+    end_has_month: bool = True  # False: a year alone ("2016–2018"), read as its January
 
 
 def month_index(value: str) -> int:
@@ -109,6 +121,8 @@ def _date(text: str, end: bool = False) -> tuple[int, bool]:
             numbers.append(int(part.group("num")))
     if month is None and numbers:
         month = numbers[-1]  # MM/YYYY, or DD/MM/YYYY
+        if month > 12:
+            month %= 10  # a scan's "63/2022" (see ``_SCANNED``)
     assert year is not None
     return year * 12 + (month or 1) - 1, month is not None
 
@@ -117,19 +131,28 @@ def find_ranges(folded: str) -> list[Span]:
     """Every date range in a folded text, left to right; an end before its start is dropped."""
     spans = []
     for match in RANGE.finditer(folded):
+        if match.group("month"):
+            end, _ = _date(match.group("dated"))
+            month = MONTHS[match.group("month").rstrip(".")]
+            start = end // 12 * 12 + month - 1
+            if start > end:
+                start -= 12  # "nov. – févr. 2020": November 2019
+            spans.append(Span(match.start(), match.end(), start, end, True))
+            continue
         if match.group("open"):
             start, has_month = _date(match.group("open"))
             spans.append(Span(match.start(), match.end(), start, None, has_month))
             continue
         start, has_month = _date(match.group("start"))
         end: int | None = None
+        end_month = True
         if match.group("end"):
             end, end_month = _date(match.group("end"), end=True)
             if not end_month and end // 12 == start // 12:
                 end += 11 - end % 12
             if end < start:
                 continue
-        spans.append(Span(match.start(), match.end(), start, end, has_month))
+        spans.append(Span(match.start(), match.end(), start, end, has_month, end_month))
     return spans
 
 

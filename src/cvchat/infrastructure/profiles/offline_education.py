@@ -4,8 +4,10 @@ Education is read from the education section's degree lines: the degree words of
 vocabulary ("MSc", "Máster", "Licence", "Diplom-Ingenieur", "Promotion") give the level, an
 institution word ("Universidad", "Hochschule", "École") the institution, the last year the
 end. Outside that section (CVs without one, prose) a line counts only with a strong degree
-word and an institution or a "from/de/von <Name>": "Scrum Master", a driving "licence" or a
-French "promotion 2015" are not degrees.
+word and an institution, on it or alone on the next line, or a "from/de/von <Name>": "Scrum
+Master", a driving "licence" or a French "promotion 2015" are not degrees. A degree the line
+(or the next) says was not finished ("no finalizado", "Trunca", "completed two of the four
+years") is kept and counts as none.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from cvchat.domain.profiles import EducationFact
 from cvchat.domain.vocabulary import DEGREE_LEVELS, DEGREE_WORDS, DegreeLevel, fold
 from cvchat.infrastructure.profiles.offline_dates import last_year
-from cvchat.infrastructure.profiles.offline_text import LOOSE, Document
+from cvchat.infrastructure.profiles.offline_text import LOOSE, Document, Line
 from cvchat.infrastructure.profiles.offline_words import BULLET, is_prose
 
 INSTITUTION = re.compile(
@@ -30,7 +32,11 @@ _UNFINISHED = re.compile(
     r"|dropped\s+out|discontinued|withdrew|in\s+progress|ongoing|expected|currently\s+enrolled"
     r"|sin\s+finalizar|sin\s+terminar|no\s+finalizad[oa]|inconclus[oa]|abandonad[oa]|en\s+curso"
     r"|non\s+termine[e]?|non\s+achevee?|abandonne[e]?|en\s+cours|abgebrochen|ohne\s+abschluss"
-    r"|nicht\s+abgeschlossen|laufend|voraussichtlich)(?!\w)"
+    r"|nicht\s+abgeschlossen|laufend|voraussichtlich|trunc[oa]|no\s+concluid[oa]|sans\s+diplome"
+    # "completed two of the four years", "left after the second year"
+    r"|completed\s+\w+\s+of\s+(?:the\s+)?\w+\s+(?:years|semesters|modules)"
+    r"|stopped\s+(?:when|after)|left\s+(?:after|in)\s+(?:the\s+)?(?:first|second|third|\d\w*)"
+    r"\s+year)(?!\w)"
 )
 _FROM_PLACE = re.compile(r"\b(?:from|at|de|en|à|von|an\s+der|der)\s+[A-Z]")
 # Besides the shared degree words, CV abbreviations that mean a degree only in an
@@ -135,6 +141,20 @@ def _balanced(text: str) -> str:
     return text
 
 
+def _school_below(line: Line, following: Line | None) -> bool:
+    """A short degree line with its institution alone on the next line ("BSc in Computer
+    Science," / "Victoria University of Wellington"), where a scan lost the heading above."""
+    return (
+        following is not None
+        and following.page == line.page
+        and not is_prose(line.text)
+        and len(line.text) <= 80
+        and INSTITUTION.search(following.folded) is not None
+        and DEGREE.search(following.folded) is None
+        and len(following.text) <= 80
+    )
+
+
 def extract_education(doc: Document, language: str) -> tuple[EducationFact, ...]:
     """Degree lines of the education section; elsewhere only a strong degree word next to an
     institution ("MSc in Physics, University of Leeds")."""
@@ -147,11 +167,14 @@ def extract_education(doc: Document, language: str) -> tuple[EducationFact, ...]
         if not in_section and has_section and line.section != LOOSE:
             continue
         level = _degree_level(line.folded, not in_section, language)
+        following = doc.lines[line.number + 1] if line.number + 1 < len(doc.lines) else None
         if level is None or not (
-            in_section or INSTITUTION.search(line.folded) or _FROM_PLACE.search(line.text)
+            in_section
+            or INSTITUTION.search(line.folded)
+            or _FROM_PLACE.search(line.text)
+            or _school_below(line, following)
         ):
             continue
-        following = doc.lines[line.number + 1] if line.number + 1 < len(doc.lines) else None
         institution = None
         parts = [p.strip() for p in re.split(r"\s+[·|•]\s+|,\s+|\s+[–—]\s+", line.text)]
         for part in parts:

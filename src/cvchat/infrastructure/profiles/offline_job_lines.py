@@ -51,8 +51,14 @@ _DATED_ASIDE = re.compile(r"\([^()]*\d{4}[^()]*\)")
 # A unit inside an employer, not the employer.
 _UNIT = re.compile(
     r"(?i:department|dept\.?|division|programme|program|team|faculty|school\s+of|lab\s+of"
-    r"|chair\s+of|institute\s+of|departamento|departement|abteilung|lehrstuhl)\b"
+    r"|chair\s+of|institute\s+of|departamento|departement|abteilung|lehrstuhl"
+    r"|institut\s+(?:f[üu]r|de|d['’])|fachbereich|fakult[äa]t|facultad|facult[ée]"
+    r"|direcci[óo]n\s+(?:de|general)|servicio\s+de|(?:IT|ICT)\s+(?:services?|department|support))\b"
 )
+# What follows an employer's name after a comma and is no part of it: its unit ("Technische
+# Universität Dresden, Institut für Theoretische Physik"), or its street address ("Intel
+# Technology Poland, ul. Juliusza Słowackiego 173, 80-298 Gdańsk (Poland)").
+_ADDRESS = re.compile(r"\d|^(?i:ul|str|calle|rue|via|av|avenida|avda)\.?\s")
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*\.(?:com|io|de|nl|es|fr|co\.uk|co|ai|app|net|org)")
 # How a job was held, printed before its employer: "contract bol.com", "freelance · Acme".
 _TENURE = re.compile(
@@ -66,6 +72,7 @@ _LENGTH = re.compile(
 )
 _TRAILING_PLACE = re.compile(r",\s*([^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){0,2})$")
 _STATE = re.compile(r"^[A-Z]{2}$")
+_BRAND = re.compile(r"^[a-z]{1,2}[A-Z][a-z]")
 _AREA = re.compile(r"\b(?:Area|Greater|Metro|Bay|County|Region|Valley)\b")
 
 
@@ -150,11 +157,14 @@ def _ends_with_city(text: str) -> str | None:
 
 def _employer_like(part: str) -> bool:
     """Mostly capitalised words, few of them, no figures: 'Wood, Payne and Weston', 'Gómez y
-    asociados S.A.', 'Nette' — not a bullet like 'Cut costs by 20 % in Figma'."""
+    asociados S.A.', 'Nette', 'iAdvize', 'Cabify (remoto)' — not a bullet like 'Cut costs by
+    20 % in Figma'. An aside in brackets at the end is no part of the name."""
+    part = _TRAILING_PARENTHESIS.sub("", part) or part
     words = [w for w in re.findall(r"[^\W\d_][\w'’.&-]*", part) if fold(w) not in _CONNECTORS]
     if not words or len(words) > 7 or "%" in part:
         return False
-    capitalised = sum(w[0].isupper() for w in words)
+    # a brand written with an inner capital ("iAdvize", "eBay") is a name too
+    capitalised = sum(w[0].isupper() or _BRAND.match(w) is not None for w in words)
     return capitalised / len(words) >= 0.6 or bool(_COMPANY.search(part))
 
 
@@ -168,6 +178,16 @@ def _named(part: str) -> bool:
     )
 
 
+def _unaddressed(part: str) -> str:
+    """The employer's name without the unit or the address a comma adds after it."""
+    pieces = part.split(",")
+    for i in range(1, len(pieces)):
+        tail = pieces[i].strip()
+        if (_UNIT.match(tail) or _ADDRESS.search(tail)) and _employer_like(pieces[0]):
+            return ",".join(pieces[:i]).strip()
+    return part
+
+
 def _employer(part: str) -> str:
     """An employer without its place: 'BNP Paribas (Paris)', 'Collins-Hudson, Bristol',
     'Indeed Austin, TX'."""
@@ -175,8 +195,12 @@ def _employer(part: str) -> str:
     if len(pieces) == 3 and _STATE.match(pieces[-1]):
         return pieces[0]  # "Rackspace, San Antonio, TX"
     name = _strip_place(_TRAILING_PARENTHESIS.sub("", part).strip()) or part
+    # "Jeppesen (a Boeing company), Gdańsk (Poland)": the aside goes with the town
+    name = _TRAILING_PARENTHESIS.sub("", name).strip() or name
     if _STATE.match(name.rsplit(",", 1)[-1].strip()):
         name = name.rsplit(",", 1)[0].strip()
+    if name == part.strip():  # "Infineon Technologies Dresden": the town is in the name
+        return name.rstrip(" ,")
     return (_ends_with_city(name) or name).rstrip(" ,")
 
 
@@ -194,13 +218,22 @@ def _untenured(piece: str) -> str:
     return piece if rest == piece or has_title_word(fold(rest)) else rest
 
 
+def _trimmed(piece: str) -> str:
+    """A piece without the separators around it; a closing bracket stays when it closes one
+    the piece opened ("Wissenschaftliche Mitarbeiterin (Postdoc)")."""
+    trimmed = piece.strip(" ,:;()[]–—-|·→")
+    if trimmed.count("(") > trimmed.count(")") and piece.rstrip(" ,:;–—-|·→").endswith(")"):
+        return trimmed + ")"
+    return trimmed
+
+
 def _parts(text: str) -> list[tuple[str, int]]:
     """A job line cut into pieces, each with how it was cut: 0 strong separator ('Title ·
     Employer', 'Employer | Title'), 1 after "at", 2 a comma inside a piece with a title."""
     # "(Site Reliability Engineer until 12/2019)": an earlier title, dated, is not this job's
     text = _DATED_ASIDE.sub(" ", re.sub(r"\(\s*\)|\[\s*\]", " ", BULLET.sub("", text)))
     pieces: list[tuple[str, int]] = []
-    split = [_untenured(_end_dot(p.strip(" ,:;()[]–—-|·→"))) for p in _STRONG_SPLIT.split(text)]
+    split = [_untenured(_end_dot(_trimmed(p))) for p in _STRONG_SPLIT.split(text)]
     split = [p for p in split if p]
     for piece in split:
         at = _AT.search(piece)
@@ -243,7 +276,7 @@ def read(texts: list[str]) -> Reading:
         if found is not None and client is None:
             client = _end_dot(found.group("org"))
             text = f"{text[: found.start()]} · {text[found.end() :]}"
-        parts = _parts(text)
+        parts = [(_unaddressed(part), how) for part, how in _parts(text)]
         if len(parts) > 1 and all(_is_place(part) for part, _ in parts):
             ranked.append((2, len(ranked), parts[0][0]))  # "Paris · Paris": a firm, its town
             continue

@@ -15,11 +15,18 @@ certifications and languages hold none.
 
 Two-column layouts may print every date range in one column and the "Title · Employer"
 lines (or "EMPLOYER" / "Title, Place" blocks) in another, even all before the name: dates left
-alone are then paired, in order, with job lines left without dates, when their numbers agree;
-when they do not, the lone ranges still give the years (not the jobs). When the experience
+alone are then paired, in order, with job lines left without dates, when their numbers agree
+(a column that gives months for some ranges and years alone for others also holds the
+studies' years: those are left out); when they do not, the lone ranges still give the years
+and the job lines their employers, without dates. A scan may file the job lines of an
+experience section that holds only its dates under the next heading it read: they are looked
+for there. When the experience
 heading holds no dates (the layout printed its jobs under another heading), a range alone on
 its line beside a "Title · Employer" line is a job wherever it is, except in education,
 certifications and volunteering. Jobs told in prose are read by ``offline_prose``.
+
+A year alone as a job's end is January of that year, or December when the next job starts
+the year after ("2016–2018", then a job from January 2019: the continuous reading).
 
 Years of experience are the union of the jobs' months (any trade: years in retail or nursing
 count; internships excluded, overlaps once, freelance periods without a company included,
@@ -35,6 +42,7 @@ from dataclasses import dataclass, replace
 
 from cvchat.domain.profiles import Evidence, JobFact, YearsFact
 from cvchat.domain.vocabulary import fold
+from cvchat.infrastructure.profiles.offline_certifications import certificate_named
 from cvchat.infrastructure.profiles.offline_dates import (
     Span,
     covered_months,
@@ -74,6 +82,9 @@ _NOT_WORK = re.compile(
     r"|ano\s+sabatico|excedencia|reciclaje\s+profesional|umschulung|elternzeit|auszeit"
     r"|sabbatjahr)(?!\w)"
 )
+# What may stand beside a range alone on its line: separators, and the specks and quotes a
+# scan adds ("‘63/2022 - present", "| 03/2014 - 12/2014.").
+_AROUND_DATES = " ·|,:;()–—-‘’'\"“”.*_="
 _NO_JOBS = frozenset({"education", "certifications", "languages", "publications", "volunteering"})
 # Where a range never is a job, even when the experience section holds none.
 _NEVER_JOBS = frozenset({"education", "certifications", "volunteering"})
@@ -103,9 +114,17 @@ def _ranges(doc: Document) -> list[DateRange]:
     return found
 
 
-def _job(reading: Reading, span: Span, current: int, evidence: Evidence) -> JobFact:
+def _job(
+    reading: Reading,
+    span: Span,
+    current: int,
+    evidence: Evidence,
+    year_ends: dict[int, int] | None = None,
+) -> JobFact:
+    """The job of a range; one that ends in a year alone ("2016–2018") is noted in
+    ``year_ends`` (the job's id → that year) for ``_through_year``."""
     end = None if span.end is None or span.end >= current else span.end
-    return JobFact(
+    job = JobFact(
         employer=reading.employer or "",
         title=reading.title,
         start=year_month(span.start),
@@ -113,6 +132,31 @@ def _job(reading: Reading, span: Span, current: int, evidence: Evidence) -> JobF
         current=end is None,
         evidence=evidence,
     )
+    # a range within one year ("2018 – 2018") ends in December already
+    year_only = end is not None and not span.end_has_month and end // 12 != span.start // 12
+    if year_ends is not None and end is not None and year_only:
+        year_ends[id(job)] = end // 12
+    return job
+
+
+def _through_year(career: list[JobFact], year_ends: dict[int, int]) -> list[JobFact]:
+    """A year alone as a job's end is read through its December when the next job starts in
+    the year after ("2016–2018" between a job that ended 12/2015 and one from January 2019 is
+    January 2016 – December 2018: the continuous reading). Otherwise it stays January: the
+    next job starts within that year, or a gap follows ("four years at Klarna (2016–2020)",
+    then Spotify since 2022)."""
+    if not year_ends:
+        return career
+    starts = [month_index(job.start) for job in career if job.start is not None]
+    out = []
+    for job in career:
+        year = year_ends.get(id(job))
+        later = [s for s in starts if job.start is not None and s > month_index(job.start)]
+        if year is None or not later or min(later) // 12 != year + 1:
+            out.append(job)
+        else:
+            out.append(job.model_copy(update={"end": year_month(year * 12 + 11)}))
+    return out
 
 
 def _dates_first(doc: Document, ranges: list[DateRange]) -> bool:
@@ -124,7 +168,7 @@ def _dates_first(doc: Document, ranges: list[DateRange]) -> bool:
             continue
         page = doc.pages[found.page]
         rest = page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
-        if rest.strip(" ·|,:;()–—-") or found.first.number == 0:
+        if rest.strip(_AROUND_DATES) or found.first.number == 0:
             return False
         before = doc.lines[found.first.number - 1]
         return before.heading or before.section != "experience" or before.page != found.page
@@ -140,6 +184,7 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
     since: list[tuple[int, int]] = []  # jobs from "seit 2023" inside a job line: (index, line)
     used: set[int] = set()
     sentences: dict[tuple[int, int], int] = {}  # (page, start) → where its first range starts
+    year_ends: dict[int, int] = {}  # jobs that end in a year alone: id → that year
     ranges = _ranges(doc)
     first = _dates_first(doc, ranges)
     # the experience heading holds no dates (the layout printed its jobs elsewhere)
@@ -158,7 +203,7 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             used.update(range(found.first.number - 2, found.last.number + 3))
             top, bottom = min(line, other, key=_number), max(found.last, other, key=_number)
             evidence = doc.evidence(found.page, top.start, bottom.end)
-            jobs.append((line.number, _job(reading, found.span, current, evidence)))
+            jobs.append((line.number, _job(reading, found.span, current, evidence, year_ends)))
             continue
         # the line without its dates: "Jan 2023 – present Senior Research Associate,
         # Department of Genetics, University of Cambridge" is long, and still no sentence
@@ -190,7 +235,7 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             continue
         alone = not (
             page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
-        ).strip(" ·|,:;()–—-")
+        ).strip(_AROUND_DATES)
         if reading.title is None and not (on_line or reading.rank == 0):
             if alone:
                 loose.append(found)
@@ -203,13 +248,14 @@ def extract_jobs(doc: Document, as_of: str) -> Career:
             since.append((len(jobs), line.number))
         used.update(range(found.first.number - 2, found.last.number + 3))
         evidence = _evidence(doc, found, reading, on_line)
-        jobs.append((line.number, _job(reading, found.span, current, evidence)))
+        jobs.append((line.number, _job(reading, found.span, current, evidence, year_ends)))
         if reading.client is not None:  # "ALTEN — Consultant, en mission chez Airbus"
             client = Reading(reading.title, reading.client, 1)
-            jobs.append((line.number, _job(client, found.span, current, evidence)))
-    unpaired = _pair_loose(doc, jobs, loose, since, used, current)
+            jobs.append((line.number, _job(client, found.span, current, evidence, year_ends)))
+    unpaired = _pair_loose(doc, jobs, loose, since, used, current, year_ends)
     career = [job for _, job in sorted(jobs, key=lambda item: item[0])]
     career.extend(_from_prose(doc, career, sentences, current))
+    career = _through_year(career, year_ends)
     known = {fold(job.employer) for job in career}
     months = 0
     evidence = None
@@ -279,7 +325,7 @@ def _number(line: Line) -> int:
 def _alone(doc: Document, found: DateRange) -> bool:
     page = doc.pages[found.page]
     rest = page.text[found.first.start : found.start] + page.text[found.end : found.last.end]
-    return not rest.strip(" ·|,:;()–—-")
+    return not rest.strip(_AROUND_DATES)
 
 
 def _job_line_first(doc: Document, ranges: list[DateRange]) -> bool:
@@ -322,6 +368,7 @@ def _pair_loose(
     since: list[tuple[int, int]],
     used: set[int],
     current: int,
+    year_ends: dict[int, int],
 ) -> tuple[tuple[int, int | None, Evidence], ...]:
     """Dates printed apart from their jobs (a column of ranges beside a column of "Title ·
     Employer" lines, or of "EMPLOYER" / "Title, Place" blocks) are paired in order with the
@@ -335,6 +382,8 @@ def _pair_loose(
     for line in doc.in_section("experience"):
         if line.number in used or not short(line) or not has_title_word(line.folded):
             continue
+        if is_prose(line.text):
+            continue  # "Kafka, PostgreSQL. Referent technique d'une équipe …": a sentence
         reading = read([line.text])
         previous = doc.lines[line.number - 1] if line.number else None
         if (
@@ -351,12 +400,20 @@ def _pair_loose(
                 blocks[line.number] = previous.number
         if reading.complete:
             headers.append((line.number, None, reading))
+    if not headers:
+        headers = _filed_elsewhere(doc, loose, used)
     for index, number in since:
         reading = read([doc.lines[number].text])
         if reading.complete:
             headers.append((number, index, reading))
     headers.sort(key=lambda item: item[0])
+    loose = _with_months(loose)
     if len(headers) != len(loose):
+        # the jobs are known, their dates are not: employers without dates
+        for number, slot, reading in headers:
+            if slot is None and reading.employer is not None:
+                evidence = doc.line_evidence(doc.lines[number])
+                jobs.append((number, JobFact(employer=reading.employer, evidence=evidence)))
         return tuple(
             (
                 found.span.start,
@@ -369,12 +426,51 @@ def _pair_loose(
     for (number, slot, reading), found in zip(headers, loose, strict=True):
         line = doc.lines[number]
         top = doc.lines[blocks.get(number, number)]
-        job = _job(reading, found.span, current, doc.evidence(line.page, top.start, line.end))
+        evidence = doc.evidence(line.page, top.start, line.end)
+        job = _job(reading, found.span, current, evidence, year_ends)
         if slot is None:
             jobs.append((number, job))
         else:
             jobs[slot] = (number, job)
     return ()
+
+
+def _filed_elsewhere(
+    doc: Document, loose: list[DateRange], used: set[int]
+) -> list[tuple[int, int | None, Reading]]:
+    """The job lines of an experience section that holds only a column of dates, when the
+    reading order of a scan filed them under the next heading: the "Title, Employer" lines of
+    the section after the dates that name no certificate."""
+    if any(found.first.section != "experience" for found in loose) or any(
+        has_title_word(line.folded) for line in doc.in_section("experience")
+    ):
+        return []
+    after = doc.lines[max(found.last.number for found in loose) + 1 :]
+    headers: list[tuple[int, int | None, Reading]] = []
+    for line in after:
+        if line.section != after[0].section or line.section in ("education", "languages"):
+            break
+        if (
+            line.heading
+            or line.number in used
+            or not short(line)
+            or not has_title_word(line.folded)
+            or is_prose(line.text)
+            or certificate_named(line.text)
+        ):
+            continue
+        reading = read([line.text])
+        if reading.complete and reading.rank <= 3:
+            headers.append((line.number, None, reading))
+    return headers
+
+
+def _with_months(loose: list[DateRange]) -> list[DateRange]:
+    """A column of dates that gives the months of some ranges and only the years of others
+    ("03/2022 – present", "08/2018 – 02/2022", "2010 – 2013"): the years alone are the
+    studies', printed in the same column, not a job's."""
+    dated = [found for found in loose if found.span.start_has_month]
+    return dated if dated and len(dated) < len(loose) else loose
 
 
 def _from_prose(

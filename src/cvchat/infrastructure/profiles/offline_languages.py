@@ -3,7 +3,10 @@
 A languages section is cut into items at list separators outside parentheses ("English
 (native), German – fluent", "Spanish: C1; French: B2", "EN (native) · DE (B2)", one per line,
 or name and level on lines of their own); an item's level is whatever level phrase it holds
-besides the names, and goes to all of them ("euskera y castellano (nativos)").
+besides the names, and goes to all of them ("euskera y castellano (nativos)"); a piece that
+names several languages each followed by its own level is cut before each name ("Français :
+langue maternelle - Anglais : courant", the dots a scan read as dashes). A table's head row
+("Sprache | Niveau") belongs to the section.
 Two-column layouts often print the level column apart from the names (all levels, then all
 names, or levels at the top of the page): level-only lines are then paired with level-less
 names in order, when their numbers agree.
@@ -93,7 +96,7 @@ def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
             if level is not None:
                 last.level, last.fend = level, end
                 pieces = pieces[1:]
-        for a, b in pieces:
+        for a, b in (cut for piece in pieces for cut in _by_name(text, *piece)):
             piece = text[a:b]
             if not piece.strip():
                 continue
@@ -107,6 +110,48 @@ def _split_items(doc: Document, lines: list[Line]) -> list[_Item]:
             if codes or level:
                 items.append(_Item(codes, level, line, base + a, base + b))
     return items
+
+
+_SPACED_DASH = re.compile(r"\s[-–—:]\s")
+
+
+def _by_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A piece that names several languages, each with its level after it, cut before each
+    name: "Français : langue maternelle - Anglais : courant - Breton : notions" (a scan reads
+    the "·" between them as a dash). A name without a level of its own, joined to the next
+    by "and" ("euskera y castellano (nativos)"), stays with it; a piece without levels, or
+    whose first name comes after a level ("fluent English and German"), is left whole."""
+    piece = text[start:end]
+    names = list(LANGUAGE_NAME.finditer(piece))
+    if len({LANGUAGE_BY_NAME[m.group()] for m in names}) < 2 or piece[: names[0].start()].strip(
+        " :-–—()"
+    ):
+        return [(start, end)]
+    cuts: list[tuple[int, int]] = []
+    for i, name in enumerate(names):
+        stop = names[i + 1].start() if i + 1 < len(names) else len(piece)
+        rest = piece[name.end() : stop]
+        level = LANGUAGE_LEVEL.search(rest)
+        if level is None:
+            if _JOINED.match(rest) and i + 1 < len(names):
+                continue  # shares the next name's level: the cut starts here
+            return [(start, end)]
+        # what follows the level after a dash is no part of it ("- Maya: básico")
+        dash = _SPACED_DASH.search(rest, level.end())
+        if dash is not None:
+            stop = name.end() + dash.start()
+        cuts.append((_group_start(names, i, piece), stop))
+    if not cuts:
+        return [(start, end)]
+    return [(start + a, start + b) for a, b in cuts]
+
+
+def _group_start(names: list[re.Match[str]], i: int, piece: str) -> int:
+    """Where the run of names joined by "and" that ends with name ``i`` starts."""
+    j = i
+    while j > 0 and _JOINED.match(piece[names[j - 1].end() : names[j].start()]):
+        j -= 1
+    return names[j].start()
 
 
 def _codes(doc: Document, line: Line, fstart: int, fend: int, piece: str) -> tuple[list[str], str]:
@@ -324,6 +369,19 @@ def _in_proper_name(text: str, start: int) -> bool:
     return not sentence_start
 
 
+_CEFR_CODE = re.compile(r"[abc][12]")
+
+
+def _explicit(text: str, word: re.Match[str], code: re.Match[str]) -> bool:
+    """Whether a CEFR code in brackets right after a level word states it exactly:
+    "verhandlungssicher (C1)" is C1, whatever the word alone would mean."""
+    return (
+        _CEFR_CODE.fullmatch(code.group()) is not None
+        and _CEFR_CODE.fullmatch(word.group()) is None
+        and re.fullmatch(r"\s*\(\s*", text[word.end() : code.start()]) is not None
+    )
+
+
 def _assign(
     text: str, names: list[re.Match[str]], levels: list[re.Match[str]]
 ) -> list[tuple[Level | None, re.Match[str] | None]]:
@@ -346,7 +404,7 @@ def _assign(
         parsed = parse_level(level.group())
         if best is not None and parsed is not None:
             current = found[best[1]]
-            if current is None or best[0] < current[0]:
+            if current is None or best[0] < current[0] or _explicit(text, current[2], level):
                 found[best[1]] = (best[0], parsed, level)
     result: list[tuple[Level | None, re.Match[str] | None]] = [
         (f[1], f[2]) if f else (None, None) for f in found

@@ -4,8 +4,9 @@ The name is usually the first line of page 1, but two-column layouts put the sid
 and some templates print the name last, so every name-shaped line of page 1 competes: the one
 the e-mail address is made of wins ("j.valverde@…" → "Jacinta Valverde Roig"), then one
 followed by a job-title line, then the earliest. A document title ("Lebenslauf"), academic
-titles ("Dr.", ", PhD") and what follows a separator ("// frontend engineer") are not part of
-the name. The headline is the line after the name (or the rest of a name's line).
+titles ("Dr.", "Dr. rer. nat.", ", PhD"), a table's label ("Name | …") and what follows a
+separator ("// frontend engineer") are not part of the name. The headline is the line after
+the name (or the rest of a name's line).
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ _DOCUMENT_TITLE = re.compile(
     r"^(?:curriculum\s+vitae|lebenslauf|resume|résumé|cv|hoja\s+de\s+vida)\s*[:·|-]?\s+",
     re.IGNORECASE,
 )
-# "Dr.", "Prof. Dr.", "Dipl.-Ing.", "Dipl.-Phys.", "Mag.", "Ing.".
-_ACADEMIC_TITLE = re.compile(r"^(?:(?:Prof|Dr|Dipl|Mag|Ing|Lic)\.(?:-[A-Z][a-z]{1,5}\.)?\s*)+")
+# "Dr.", "Prof. Dr.", "Dipl.-Ing.", "Dipl.-Phys.", "Mag.", "Ing.", and the Latin faculty a
+# German doctorate names in lower case: "Dr. rer. nat.", "Dr. med. dent.", "Mag. rer. soc. oec.".
+_ACADEMIC_TITLE = re.compile(
+    r"^(?:(?:Prof|Dr|Dipl|Mag|Ing|Lic)\.(?:-[A-Z][a-z]{1,5}\.)?(?:\s*[a-z]{2,5}\.)*\s*)+"
+)
 _CREDENTIALS = re.compile(
     r"(?:,?\s+(?:PhD|Ph\.D\.?|MBA|MSc|M\.Sc\.?|MD|CPA|PMP|PE|Dr\.))+\s*$", re.IGNORECASE
 )
@@ -45,9 +49,11 @@ _NAME_LABEL = re.compile(
     r"^(?:(?P<surname>surname\(?s?\)?\s*/\s*first\s+name\(?s?\)?|apellidos?(?:\s*,?\s*y?\s*nombre)?"
     r"|nom(?:\s+et)?\s+pr[ée]nom|nachname,?\s+vorname)"
     r"|(?:full\s+)?name|nombre(?:\s+y\s+apellidos?|\s+completo)?|pr[ée]nom(?:\s+et)?\s+nom"
-    r"|vor-?\s*und\s+(?:zu|nach)name)\s*:?\s+",
+    r"|vor-?\s*und\s+(?:zu|nach)name)(?:\s*[:|]\s*|\t\s*|\s+)",
     re.IGNORECASE,
 )
+# What a scan or a table leaves around a name: a cell's rule read as "|", a speck as ";".
+_NAME_LITTER = " ,;:|\\/_"
 # "B.A.", "M.Sc.", "Dipl.-Ing.": a degree before a subject is not a first name.
 _DEGREE_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,2}\.-?){2,}$|^(?:B|M)\.?Sc\.?$")
 # Parts of web addresses that are nobody's name.
@@ -204,8 +210,8 @@ def _reading(text: str, *, top: bool) -> _Reading | None:
     surname_first = label is not None and label.group("surname") is not None
     if label is not None:
         text = text[label.end() :]
-    text = _NAME_SEPARATOR.split(text, maxsplit=1)[0]
-    text = _CREDENTIALS.sub("", _ACADEMIC_TITLE.sub("", text)).strip(" ,")
+    text = _NAME_SEPARATOR.split(text.strip(_NAME_LITTER), maxsplit=1)[0]
+    text = _CREDENTIALS.sub("", _ACADEMIC_TITLE.sub("", text)).strip(_NAME_LITTER)
 
     def shown(written: str) -> str:
         value = _cased(written, top=top)

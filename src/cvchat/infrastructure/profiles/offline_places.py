@@ -5,15 +5,16 @@ a place line in the header or contact section ("Remote (based in Porto)" is Port
 "based in …" phrase in prose. Addresses
 keep their town ("Hauptstraße 5, 80331 München", "Austin, TX 78704"), a country in brackets
 counts ("Barcelona (Spain)"), a district does not ("Paris (11e)", "Kreuzberg, Berlin,
-Germany", "Berlin-Friedrichshain"). Two lexicons help: countries and large cities in
-en/es/fr/de spellings.
+Germany", "Berlin-Friedrichshain"), and a region names the country when the address stops
+there ("Perth, Western Australia"; "Centro, Mérida, Yucatán, México": the town is the part
+before the region). Two lexicons help: countries and large cities in en/es/fr/de spellings.
 """
 
 from __future__ import annotations
 
 import re
 
-from cvchat.domain.places import city_names
+from cvchat.domain.places import city_names, region_country
 from cvchat.domain.profiles import Location
 from cvchat.domain.vocabulary import SKILL_BY_ALIAS, fold
 from cvchat.infrastructure.profiles.offline_dates import MONTHS, find_ranges
@@ -72,8 +73,10 @@ _IN_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _STATE_CODE = re.compile(r"^[A-Z]{2}$")
 # "80331 München", "D-80331 München", "Austin 78704", and British "Leeds LS8 4AZ".
 # Swedish and Greek "118 21 Stockholm", Dutch "1012 AB Amsterdam".
+# Polish "80-266 Gdańsk", Portuguese "1000-001 Lisboa".
 _POSTCODE = re.compile(
-    r"^(?:[A-Z]{1,2}-)?(?:\d{4}\s?[A-Z]{2}|\d{4,5}|\d{3}\s\d{2})\s+(.+)$|^(.+?)\s+\d{4,5}$"
+    r"^(?:[A-Z]{1,2}-)?(?:\d{4}\s?[A-Z]{2}|\d{4,5}|\d{3}\s\d{2}|\d{2}-\d{3}|\d{4,5}-\d{3})\s+(.+)$"
+    r"|^(.+?)\s+\d{4,5}$"
     r"|^(.+?)\s+[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}$"
 )
 # Labels of contact details that read like a one-word town ("ORCID 0000-0002-…").
@@ -101,6 +104,16 @@ _CONTACT_LABELS = frozenset(
         "fax",
         "researchgate",
         "scholar",
+        "telefono",
+        "movil",
+        "celular",
+        "correo",
+        "telephone",
+        "portable",
+        "handy",
+        "mobil",
+        "mobile phone",
+        "cell",
     ]
 )
 # Canadian provinces, by name and by code, and the postcode that may follow them
@@ -285,13 +298,45 @@ def _town(city: str | None) -> str | None:
     return city
 
 
+# What a contact line leaves around a place: separators a scan misread ("Perth, Western
+# Australia + 0412 …" once the phone number is cut out).
+_SEGMENT_LITTER = " ,.:;+*-–—"
+
+
+def _without_code(part: str) -> str:
+    """A part without its postcode: '80-266 Gdańsk' → 'Gdańsk', 'Western Australia 6000' →
+    'Western Australia'."""
+    code = _POSTCODE.match(part)
+    return next(g for g in code.groups() if g).strip() if code is not None else part
+
+
+def _regional(parts: list[str]) -> tuple[str | None, str | None, int] | None:
+    """An address that names its region: 'Perth, Western Australia', 'Centro, Mérida,
+    Yucatán, México', 'Austin, Texas'. The town is the part before the region (a street or
+    a district may come first), the country the part after it, else the region's."""
+    for i in range(len(parts) - 1, 0, -1):
+        country = region_country(_without_code(parts[i]))
+        if country is None:
+            continue
+        after = parts[i + 1 :]
+        if after and not (len(after) == 1 and fold(_without_code(after[0])) in COUNTRIES):
+            return None
+        town = _TOWN_SUFFIX.sub("", _without_code(parts[i - 1])) or parts[i - 1]
+        if town.islower():
+            town = town.title()
+        if not _place_words(town) or has_title_word(fold(town)):
+            return None
+        return _town(town), _without_code(after[0]) if after else country, 3
+    return None
+
+
 def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     """(city, country, score) of a contact-line segment that reads as a place, else None.
     An address keeps its town: 'Hauptstraße 5, 80331 München' → München."""
     based = BASED.search(segment)
     if based is not None:  # "Remote (based in Porto)"
         segment = based.group("place")
-    segment = _REMOTE.sub("", _LABEL.sub("", segment.strip(" ,.:")))
+    segment = _REMOTE.sub("", _LABEL.sub("", segment.strip(_SEGMENT_LITTER)))
     if not segment or URL_OR_EMAIL.search(segment) or PHONE.search(segment):
         return None
     if find_ranges(fold(segment)) or _MONTH_WORD.search(fold(segment)):
@@ -306,6 +351,9 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
     ]
     if len(parts) > 1:  # "Valencia, estado Carabobo, Venezuela": the region is no town
         parts = [p for p in parts if not _REGION.match(p)] or parts
+    regional = _regional(parts)
+    if regional is not None:
+        return regional
     if len(parts) > 1 and fold(parts[-1]) in COUNTRIES and not _place_words(parts[0]):
         # A headline run into the town on one line: "… React / TypeScript Valencia, Venezuela"
         words = parts[0].split()
@@ -329,7 +377,8 @@ def _as_place(segment: str) -> tuple[str | None, str | None, int] | None:
             town = next(g for g in code.groups() if g).strip()
             if _STATE_CODE.match(town) and cleaned:  # "Austin, TX 78704"
                 return cleaned[-1], None, 3
-            part = town
+            # a scan may lose a capital ("wellington 6021"): a postcode says it is a town
+            part = town.title() if town.islower() else town
             cleaned, postcode = [], True  # what came before is the street
         part = re.sub(r"^(?i:the)\s+", "", part)  # "Amsterdam, the Netherlands"
         cleaned.append(_TOWN_SUFFIX.sub("", part) or part)  # "Lyon 3e" → "Lyon"

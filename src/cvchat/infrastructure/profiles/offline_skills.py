@@ -6,7 +6,11 @@ Kubernetes)" has both. Some aliases are also ordinary words ("go", "rest", "spri
 "discovery", "pricing", "react"); those are accepted only where the context is a list of
 tools: the skills section, next to another skill across a list separator ("Go, Rust and
 Kubernetes", "(Spring, Kafka)"), capitalised mid-sentence for tool names ("services in Go"),
-or in capitals for acronyms ("REST APIs", "ML models").
+or in capitals for acronyms ("REST APIs", "ML models"). A phrase's words may be joined by
+hyphens ("Deep-Learning-Modelle"), and what a scan misreads is put right ("GitLab Cl",
+"_CI/CD"). A tool another team used ("construit en Python par l'équipe data"), the
+company's codebase ("the company's PHP monolith") or one the candidate says is not theirs
+("… je n'y interviens pas") is no claim.
 """
 
 from __future__ import annotations
@@ -110,9 +114,10 @@ _SKIPPED_SECTIONS = frozenset({"interests", "links", "publications"})
 
 
 def _alias_pattern(alias: str) -> str:
-    """Words apart by any white space; a hyphen may end a line ("Go-" / "to-market")."""
+    """Words apart by any white space or a hyphen (a German compound: "Deep-Learning-Modelle");
+    a hyphen may end a line ("Go-" / "to-market")."""
     words = (re.escape(word).replace(r"\-", r"-\s*") for word in alias.split())
-    return r"\s+".join(words)
+    return r"(?:\s+|-\s*)".join(words)
 
 
 _ALIASES = sorted(SKILL_BY_ALIAS, key=len, reverse=True)
@@ -136,10 +141,20 @@ class _Hit:
     section: str
 
 
-def _masked(folded: str) -> str:
+def _masked(folded: str, text: str, index: list[int]) -> str:
     """Folded page text with e-mail addresses and URLs blanked out (same length): the "github"
-    of github.com/someone is a link, not a skill."""
-    return URL_OR_EMAIL.sub(lambda m: " " * len(m.group()), folded)
+    of github.com/someone is a link, not a skill. What a scan misreads is put right: an
+    underline before a word ("_CI/CD pipeline"), and "CI" read as "Cl" ("GitLab Cl")."""
+    masked = URL_OR_EMAIL.sub(lambda m: " " * len(m.group()), folded)
+    masked = _UNDERLINE.sub(lambda m: " " * len(m.group()), masked)
+    for match in _CL.finditer(masked):
+        if text[index[match.start()] : index[match.start()] + 2] == "Cl":
+            masked = f"{masked[: match.start()]}ci{masked[match.end() :]}"
+    return masked
+
+
+_UNDERLINE = re.compile(r"(?<!\w)_+(?=\w)")
+_CL = re.compile(r"(?<![a-z])cl(?![a-z])")
 
 
 # A tool that is not the candidate's skill: in someone else's hands (sold to customers, used
@@ -181,10 +196,20 @@ _PEOPLE_FIRST = re.compile(
 # is not written here (the verb comes last in German).
 _DONE_BY_OTHERS = re.compile(
     r"^[^.;•]{0,60}?\b(?:led|run|carried\s+out|done|performed|delivered|built|implemented"
-    r"|developed|owned|handled|menee?s?|realisee?s?|conduite?s?|portee?s?|developpee?s?"
-    r"|pilotee?s?|llevad[ao]s?\s+a\s+cabo|realizad[ao]s?|liderad[ao]s?|desarrollad[ao]s?"
-    r"|hech[ao]s?)\s+(?:by|par|por)\s+(?!me\b|myself\b|moi\b|mi\b|m[ií]\b)"
+    r"|developed|owned|handled|operated|managed|maintained|menee?s?|realisee?s?|conduite?s?"
+    r"|portee?s?|developpee?s?|pilotee?s?|operee?s?|geree?s?|maintenue?s?|administree?s?"
+    r"|llevad[ao]s?\s+a\s+cabo|realizad[ao]s?|liderad[ao]s?|desarrollad[ao]s?|hech[ao]s?"
+    r"|operad[ao]s?|gestionad[ao]s?|mantenid[ao]s?|administrad[ao]s?)\s+(?:by|par|por)\s+"
+    r"(?!me\b|myself\b|moi\b|mi\b|m[ií]\b)"
+    # "construit en Python par l'équipe data": the tool, then the team that used it
+    r"|^\s*(?:by|par|por|von)\s+(?:the\s+|l['’]\s*|la\s+|le\s+|el\s+|dem\s+|der\s+)?"
+    r"(?:\w+\s+)?(?:team|equipe|equipo)\b"
+    # "je n'y interviens pas", "I don't write or operate them": the candidate says not his
+    r"|^[^.;•]{0,80}?(?:\bje\s+n['’]y\s+\w+\s+pas|\bi\s+(?:don['’]t|do\s+not|never)\s+"
+    r"(?:write|operate|use|touch|run|maintain|work\s+(?:on|with))\b)"
 )
+# Whose the tool is, said right before it: "the company's PHP monolith", "the client's SAP".
+_THEIRS = re.compile(r"(?:company|client|customer|employer)['’]s\s+$")
 # An organisation named after a technology: "The Linux Foundation", "Python Software
 # Foundation", "Cloud Native Computing Foundation".
 _FOUNDATION = re.compile(r"\s+(?:software\s+)?foundation\b")
@@ -198,6 +223,8 @@ def _hearsay(folded: str, start: int, end: int) -> bool:
     before, after = window[cut:], folded[end : end + 120]
     if _HEARSAY.search(before) is not None or _DONE_BY_OTHERS.match(after) is not None:
         return True
+    if _THEIRS.search(before) is not None:
+        return True
     return _HIRING.search(before) is not None and (
         _PEOPLE.match(after) is not None or _PEOPLE_FIRST.search(before) is not None
     )
@@ -208,8 +235,10 @@ def extract_skills(doc: Document, name: FoundName | None) -> tuple[SkillFact, ..
     skipped: "Ruby Jenkins" is a person."""
     hits: list[_Hit] = []
     for number, page in enumerate(doc.pages):
-        for match in SKILL_TERM.finditer(_masked(page.folded)):
+        for match in SKILL_TERM.finditer(_masked(page.folded, page.text, page.index)):
             alias = re.sub(r"\s+", " ", re.sub(r"-\s+", "-", match.group()))
+            if alias not in SKILL_BY_ALIAS:  # "deep-learning": the words of "deep learning"
+                alias = alias.replace("-", " ")
             start, _ = page.original(match.start(), match.end())
             line = page.line_at(start)
             if line is None or line.section in _SKIPPED_SECTIONS:

@@ -254,8 +254,22 @@ def _ends(section: str, text: str, folded: str) -> bool:
         return True
     if section != "languages" or not BULLET.sub("", text).strip():
         return False
+    if _column_heads(folded):
+        return False  # "Sprache | Niveau": the head row of the languages table
     spoken = LANGUAGE_NAME.search(folded) or LANGUAGE_LEVEL.search(folded)
     return text[:1].isupper() and not spoken and not LANGUAGE_CODE.search(text)
+
+
+# The words a languages table's head row is made of ("Language | Level", "Idioma | Nivel",
+# "Langue | Niveau", "Sprache | Niveau / Kenntnisse"), folded.
+_COLUMN_TEXT = """language languages level levels proficiency idioma idiomas lengua nivel
+    langue langues niveau sprache sprachen kenntnisse sprachniveau competence competences"""
+_COLUMN_WORDS = frozenset(_COLUMN_TEXT.split())
+
+
+def _column_heads(folded: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", folded)
+    return len(words) >= 2 and all(word in _COLUMN_WORDS for word in words)
 
 
 def _folded_offset(index: list[int], offset: int) -> int:

@@ -34,10 +34,10 @@ URL_OR_EMAIL = re.compile(
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # International numbers, and national ones that open with a trunk 0 ("0151 2378 4410",
-# "07700 918 442", "030 1234567").
+# "07700 918 442", "030 1234567", French "06 62 19 03 58").
 PHONE = re.compile(
     r"(?:\+|\b00)\d[\d ()./-]{6,}\d|\b\d{3,4}[ /.-]\d{3}[ /.-]?\d{2,4}\b"
-    r"|\b0\d{2,4}(?:[ /.-]?\d{2,5}){2,4}\b"
+    r"|\b0\d{2,4}(?:[ /.-]?\d{2,5}){2,4}\b|\b0[1-9](?:[ .-]?\d\d){4}\b"
 )
 
 # Words that make a line a job title, folded, in en/es/fr/de (jobs outside tech too: a
@@ -117,6 +117,9 @@ def has_title_word(folded: str) -> bool:
     """Whether a folded phrase names a job ("Senior Backend Engineer", "Softwareentwickler")."""
     for word in _WORD.findall(folded):
         if word in TITLE_WORDS or (len(word) > 9 and word.endswith(TITLE_SUFFIXES)):
+            return True
+        # a double title: "Analyste-développeur", "Entwickler-Berater"
+        if "-" in word and any(part in TITLE_WORDS for part in word.split("-")):
             return True
     return False
 
