@@ -79,8 +79,8 @@ test-python: install-test
 	$(BIN)/pytest -q
 
 # Browser tests: the streaming ones on the echo pipeline (paced, deterministic), then the
-# sources and corpus (upload, index, delete) ones on the real offline answerer over a small
-# generated corpus (the e2e server works on a throwaway copy of it).
+# sources, corpus (upload, index, delete), evidence-viewer and shortlist ones on the real
+# offline answerer over a small generated corpus (the e2e server works on a copy of it).
 E2E_DATA := $(CURDIR)/.cache/e2e-data
 # Every test process shares one folder of ONNX model exports (made once, then reused).
 test-python test-front $(E2E_DATA)/index/current: export CVCHAT_MODELS_DIR = $(CURDIR)/.cache/models
