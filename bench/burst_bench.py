@@ -87,7 +87,9 @@ class Topology:
 
 
 class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], src: Path | None = None) -> None:
+        if src is not None:
+            env = {**env, "PYTHONPATH": str(src)}
         cli = Path(sys.executable).with_name("cvchat")
         self.proc = subprocess.Popen(
             [str(cli), "worker", "--concurrency", "600", "--log-level", "warning"],
@@ -104,6 +106,30 @@ class Worker:
             self.proc.kill()
 
 
+async def post_json(port: int, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """One POST on a connection of its own, as a browser of the burst would send it: raw
+    asyncio streams, so the client's own HTTP stack does not stand in the measurement."""
+    payload = json.dumps(body).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+            f"Connection: close\r\n\r\n".encode()
+            + payload
+        )
+        await writer.drain()
+        status = int((await reader.readline()).split()[1])
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return status, json.loads(await reader.readexactly(length))
+    finally:
+        writer.close()
+
+
 async def prepare_threads(base: str, count: int) -> list[str]:
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
 
@@ -118,9 +144,16 @@ async def prepare_threads(base: str, count: int) -> list[str]:
         return out
 
 
+@dataclass(frozen=True)
+class Variant:
+    env: dict[str, str]
+    src: Path | None = None  # another checkout's ``src``: the code before a change
+
+
 async def burst(
-    db_url: str, concurrency: int, topology: Topology, workdir: Path, env: dict[str, str]
+    db_url: str, concurrency: int, topology: Topology, workdir: Path, variant: Variant
 ) -> dict[str, Any]:
+    env = variant.env
     queue_env = {"CVCHAT_EXECUTOR": "queue"} if topology.workers else {}
     env = {
         **env,
@@ -132,7 +165,7 @@ async def burst(
         "CVCHAT_LIMITS__MAX_OPEN_STREAMS": "0",
     }
     served = [
-        Served(db_url, delay_ms=20, workdir=workdir, extra_env=env)
+        Served(db_url, delay_ms=20, workdir=workdir, src=variant.src, extra_env=env)
         for _ in range(topology.api_processes)
     ]
     workers: list[Worker] = []
@@ -142,7 +175,7 @@ async def burst(
         if topology.workers:
             worker_env = {**os.environ, **env, "DATABASE_URL": db_url, "CVCHAT_PIPELINE": "echo"}
             worker_env |= {"CVCHAT_ECHO_DELAY_MS": "20", "CVCHAT_DATA_DIR": str(workdir)}
-            workers = [Worker(worker_env) for _ in range(topology.workers)]
+            workers = [Worker(worker_env, variant.src) for _ in range(topology.workers)]
             await asyncio.sleep(3)  # registered and listening
         threads = [await prepare_threads(s.base, concurrency) for s in served]
         question = " ".join(f"w{i}" for i in range(QUESTION_WORDS))
@@ -170,18 +203,19 @@ async def burst(
             k = i % len(served)
             started = time.perf_counter()
             try:
-                r = await clients[k].post(
+                status, body = await post_json(
+                    served[k].port,
                     f"/api/threads/{threads[k][i // len(served)]}/messages",
-                    json={"content": question},
+                    {"content": question},
                 )
-            except httpx.HTTPError as exc:
+            except (OSError, ValueError) as exc:
                 errors.append(f"post: {exc!r}")
                 return
             post_ms.append((time.perf_counter() - started) * 1000)
-            if r.status_code != 202:
-                errors.append(f"post: {r.status_code}")
+            if status != 202:
+                errors.append(f"post: {status}")
                 return
-            run_id = r.json()["run_id"]
+            run_id = body["run_id"]
             mine: dict[tuple[str, int], float] = {}
             try:
                 connected[run_id] = await follow_timed(served[k].port, run_id, mine)
@@ -257,23 +291,26 @@ def migrate(db_url: str, workdir: Path) -> None:
 
 
 async def run(
-    sizes: list[int], sqlite: bool, variants: dict[str, dict[str, str]]
+    sizes: list[int], sqlite: bool, variants: dict[str, Variant], api_processes: int = 1
 ) -> dict[str, Any]:
     gc.collect()
     gc.freeze()  # the client's own collections must not read as delivery latency
     results: dict[str, Any] = {
         "machine": f"{os.cpu_count()} cores",
         "at": datetime.now(UTC).isoformat(),
-        "variants": variants,
+        "variants": {
+            name: {**v.env, **({"src": str(v.src)} if v.src else {})}
+            for name, v in variants.items()
+        },
     }
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for n in sizes:
-            topology = Topology(2, 2) if n >= 1000 else Topology(1, 0)
+            topology = Topology(2, 2) if n >= 1000 else Topology(api_processes, 0)
             # Four processes on one server: each one's pools must leave room for the others
             # (PostgreSQL's default max_connections is 100).
             pools = {"CVCHAT_DB_POOL_SIZE": "6", "CVCHAT_DB_MAX_OVERFLOW": "6"}
-            for name, env in variants.items():
+            for name, variant in variants.items():
                 if sqlite and not topology.workers:
                     url = f"sqlite+aiosqlite:///{tmp}/burst-{name}-{n}.db"
                     pg_name = None
@@ -281,8 +318,10 @@ async def run(
                     pg_name, url = await fresh_pg()
                 try:
                     await asyncio.to_thread(migrate, url, workdir)
-                    extra = {**pools, **env} if topology.workers else env
-                    figures = await burst(url, n, topology, workdir, extra)
+                    used = variant
+                    if topology.workers:
+                        used = Variant({**pools, **variant.env}, variant.src)
+                    figures = await burst(url, n, topology, workdir, used)
                 finally:
                     if pg_name:
                         await drop_pg(pg_name)
@@ -293,8 +332,8 @@ async def run(
 
 VARIANTS = {
     # The baseline of the same run: one statement and one commit per run's append.
-    "per_run_commits": {"CVCHAT_COALESCE_APPENDS": "false"},
-    "coalesced": {},
+    "per_run_commits": Variant({"CVCHAT_COALESCE_APPENDS": "false"}),
+    "coalesced": Variant({}),
 }
 
 
@@ -303,10 +342,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000])
     parser.add_argument("--sqlite", action="store_true", help="SQLite below C = 1,000")
     parser.add_argument("--only", choices=sorted(VARIANTS), help="run one variant")
+    parser.add_argument(
+        "--api-processes",
+        type=int,
+        default=1,
+        help="API processes below C = 1,000, each executing its own runs (the client "
+        "spreads its posts over them, as a load balancer would)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="SRC",
+        help="also run another checkout's src (e.g. a git worktree of an older commit), "
+        "coalesced, as the before of a change",
+    )
     args = parser.parse_args(argv)
     print(f"PostgreSQL: {PG_ADMIN}", flush=True)
-    variants = {args.only: VARIANTS[args.only]} if args.only else VARIANTS
-    out = asyncio.run(run(args.sizes, args.sqlite, variants))
+    variants = {args.only: VARIANTS[args.only]} if args.only else dict(VARIANTS)
+    if args.before:
+        variants = {"before": Variant({}, args.before.resolve()), **variants}
+    if args.sqlite and args.api_processes > 1:
+        parser.error("SQLite is served by one process")
+    out = asyncio.run(run(args.sizes, args.sqlite, variants, args.api_processes))
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)
     (target / "burst.json").write_text(json.dumps(out, indent=2))

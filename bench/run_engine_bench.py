@@ -28,7 +28,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import asyncpg
 import httpx
@@ -123,7 +123,7 @@ class Served:
             [str(cli), "serve", "--port", str(self.port), "--log-level", "warning"],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=server_log(),
         )
 
     async def ready(self) -> None:
@@ -143,6 +143,13 @@ class Served:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def server_log() -> int | IO[bytes]:
+    """Where served processes log: ``BENCH_SERVER_LOG`` (a file, appended to) or nowhere."""
+    path = os.environ.get("BENCH_SERVER_LOG")
+    # The child's stderr: it stays open for the child's lifetime.
+    return open(path, "ab") if path else subprocess.DEVNULL
 
 
 def _free_port() -> int:

@@ -98,6 +98,7 @@ def build_executor(
         execution,
         lease_s=settings.run_lease_s,
         expire_all_running=db.is_sqlite,
+        burst_hold_s=settings.burst_hold_ms / 1000,
     )
 
 

@@ -183,6 +183,9 @@ class Settings(BaseSettings):
     # batch (infrastructure/db/log_coalesce.py); off only to measure the difference.
     coalesce_appends: bool = True
     run_lease_s: float = 15.0
+    # In-process executor: the longest a run of a burst of posts waits for the burst to be
+    # answered before it starts (infrastructure/executor/inprocess.py); 0 starts it at once.
+    burst_hold_ms: float = 250.0
     # "queue": API processes only enqueue; `cvchat worker` processes execute (PostgreSQL).
     executor: Literal["inprocess", "queue"] = "inprocess"
     worker: WorkerSettings = WorkerSettings()

@@ -48,13 +48,17 @@ class Faults:
         self.pattern = ("", "")
         self.left = 0
         self.hits = 0
-        for engine in {db.writer, db.reader}:
+        self.statements: list[tuple[str, str]] = []  # every statement run, with parameters
+        # PostgreSQL's reader is the writer's engine with options: it shares its listeners.
+        shared = db.reader.sync_engine.pool is db.writer.sync_engine.pool
+        for engine in {db.writer} if shared else {db.writer, db.reader}:
             event.listen(engine.sync_engine, "before_cursor_execute", self._check)
 
     def fail(self, pattern: tuple[str, str], times: int) -> None:
         self.pattern, self.left = pattern, times
 
     def _check(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        self.statements.append((statement, str(parameters)))
         text, value = self.pattern
         if self.left > 0 and text in statement and value in str(parameters):
             self.left -= 1
@@ -103,7 +107,7 @@ class Engine:
         raise AssertionError(f"run {run_id} still {run.status} after {within_s} s")
 
 
-Execute = Callable[[Run], Awaitable[None]]
+Execute = Callable[[Run], Awaitable[bool | None]]
 
 
 @pytest.fixture
@@ -218,6 +222,51 @@ async def test_an_executor_exception_hands_the_run_back_at_once(
     run, events = await engine.ended(run_id, within_s=20)
     assert run.status is RunStatus.ERROR
     assert_complete(events, RunStatus.ERROR)
+
+
+def hand_backs(faults: Faults) -> list[str]:
+    """The executor's looks for what a claim left running (``stale_running`` of an owner;
+    the sweeper's has no owner)."""
+    return [
+        params
+        for statement, params in faults.statements
+        if statement.startswith("SELECT")
+        and "runs.heartbeat_at <" in statement
+        and "runs.owner =" in statement
+    ]
+
+
+async def test_a_run_that_ended_itself_is_not_handed_back(
+    engine_for: Callable[..., Awaitable[Engine]],
+) -> None:
+    """The execution reports the ending it committed, so its claim costs no extra look."""
+    engine = await engine_for(ScriptedPipeline(["Ada ", "knows ", "Rust"]), lease_s=3600)
+    run_id = await engine.ask()
+    run, events = await engine.ended(run_id)
+    assert run.status is RunStatus.DONE
+    assert_complete(events, RunStatus.DONE)
+    await engine.executor.stop()  # whatever it had left to do is done
+    assert hand_backs(engine.faults) == []
+
+
+async def test_an_execution_that_left_its_run_running_is_handed_back(
+    engine_for: Callable[..., Awaitable[Engine]],
+) -> None:
+    """Returning without an ending (``None``, not ``True``) leaves the run to the hand-back,
+    which ends it at once, not after a lease."""
+
+    def silent(execute: Execute) -> Execute:
+        async def run(run: Run) -> None:
+            return None
+
+        return run
+
+    engine = await engine_for(ScriptedPipeline(["never"]), wrap=silent, lease_s=3600)
+    run_id = await engine.ask()
+    run, events = await engine.ended(run_id, within_s=20)
+    assert run.status is RunStatus.ERROR
+    assert_complete(events, RunStatus.ERROR)
+    assert len(hand_backs(engine.faults)) == 1
 
 
 async def test_stopping_the_executor_ends_what_it_executes_at_once(

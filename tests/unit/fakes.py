@@ -236,6 +236,11 @@ class _Threads:
         if t.title is None:
             t.title = title
 
+    async def add_turn(self, message: Message, run: Run, title: str | None) -> None:
+        await _Messages(self.d).add(message)
+        await _Runs(self.d).add(run)
+        await self.touch(message.thread_id, message.created_at, title)
+
 
 class _Messages:
     def __init__(self, d: Store) -> None:

@@ -76,6 +76,7 @@ class _RunWriter:
         self._notifier = notifier
         self._run = run
         self._settings = settings
+        self.ended: RunStatus | None = None  # the ending this writer committed, if any
 
     async def append(self, events: Sequence[NewEvent]) -> None:
         stored = await self._log.append(self._run, events)
@@ -113,6 +114,7 @@ class _RunWriter:
                 )
         if note is None:
             raise RunStopped
+        self.ended = status
         await self._notifier.publish(note)
 
 
@@ -171,23 +173,29 @@ class RunExecution:
         self._settings = settings
         self._telemetry = telemetry
 
-    async def __call__(self, run: Run) -> None:
+    async def __call__(self, run: Run) -> bool:
+        """``True`` when this execution committed the run's ending itself: then nothing is
+        left for the executor to hand back."""
         started = time.monotonic()
         log.info("run started", extra={"run_id": run.run_id, "thread_id": run.thread_id})
-        await self._execute(run)
-        await self._report(run, time.monotonic() - started)
+        writer = _RunWriter(self._uow_factory.log, self._notifier, run, self._settings)
+        await self._execute(run, writer)
+        await self._report(run, time.monotonic() - started, writer.ended)
+        return writer.ended is not None
 
-    async def _report(self, run: Run, seconds: float) -> None:
-        """The run's outcome as stored (a cancel or the sweeper may have ended it, or handed
-        it back to the queue: ``handed_back``)."""
-        try:
-            async with self._uow_factory(read_only=True) as uow:
-                ended = await uow.runs.get(run.run_id)
-        except Exception as exc:  # measuring must never fail a run that has ended
-            log.warning("run %s: outcome unknown: %s", run.run_id, type(exc).__name__)
-            return
-        terminal = ended is not None and ended.status.terminal
-        outcome = str(ended.status) if ended is not None and terminal else "handed_back"
+    async def _report(self, run: Run, seconds: float, ended: RunStatus | None) -> None:
+        """The run's outcome: the ending it wrote, else as stored (a cancel or the sweeper
+        may have ended it, or handed it back to the queue: ``handed_back``)."""
+        if ended is None:
+            try:
+                async with self._uow_factory(read_only=True) as uow:
+                    stored = await uow.runs.get(run.run_id)
+            except Exception as exc:  # measuring must never fail a run that has ended
+                log.warning("run %s: outcome unknown: %s", run.run_id, type(exc).__name__)
+                return
+            if stored is not None and stored.status.terminal:
+                ended = stored.status
+        outcome = str(ended) if ended is not None else "handed_back"
         self._telemetry.run_finished(outcome, seconds)
         log.info(
             "run ended %s after %.3f s",
@@ -196,9 +204,9 @@ class RunExecution:
             extra={"outcome": outcome, "duration_s": round(seconds, 6)},
         )
 
-    async def _execute(self, run: Run) -> None:
+    async def _execute(self, run: Run, writer: _RunWriter) -> None:
         async with self._notifier.subscribe(run.run_id) as subscription:
-            work = asyncio.create_task(self._work(run), name=f"run-{run.run_id}")
+            work = asyncio.create_task(self._work(run, writer), name=f"run-{run.run_id}")
             watch = asyncio.create_task(self._watch(run, subscription))
             try:
                 await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
@@ -260,8 +268,7 @@ class RunExecution:
         async with self._uow_factory(read_only=True) as uow:
             return {e.type for e in await uow.events.read_after(run.run_id, 0)}
 
-    async def _work(self, run: Run) -> None:
-        writer = _RunWriter(self._uow_factory.log, self._notifier, run, self._settings)
+    async def _work(self, run: Run, writer: _RunWriter) -> None:
         try:
             request = await self._request(run)
             logged = await self._logged_steps(run)
@@ -308,7 +315,9 @@ class RunExecution:
                     if remaining <= 0:
                         break
                     try:
-                        item = await asyncio.wait_for(queue.get(), remaining)
+                        # Not wait_for: before 3.12 it wraps each wait in a task of its own.
+                        async with asyncio.timeout(remaining):
+                            item = await queue.get()
                     except TimeoutError:
                         break
                 budget = self._settings.token_budget

@@ -121,11 +121,12 @@ async def _post_in(
     thread = await uow.threads.get(thread_id, for_update=True)
     if thread is None or not actor.sees(thread.user_id):
         raise NotFound("unknown thread")
-    active = await uow.runs.active_for_thread(thread_id)
-    if active and strategy is MultitaskStrategy.REJECT:
-        raise Conflict("a run of this thread is still active")
-    if strategy is MultitaskStrategy.INTERRUPT:
-        interrupted.extend(active)
+    if strategy is not MultitaskStrategy.ENQUEUE:  # queueing behind them needs no list
+        active = await uow.runs.active_for_thread(thread_id)
+        if active and strategy is MultitaskStrategy.REJECT:
+            raise Conflict("a run of this thread is still active")
+        if strategy is MultitaskStrategy.INTERRUPT:
+            interrupted.extend(active)
     if max_active_runs is not None:
         # Without the runs this post interrupts, so that interrupting never hits the cap.
         running = await uow.runs.count_active_for_user(thread.user_id) - len(interrupted)
@@ -135,11 +136,15 @@ async def _post_in(
                 f"{max_active_runs}); wait for one to finish or cancel one",
                 ACTIVE_RUNS_RETRY_S,
             )
-    message = replace(message, message_id=ids["message_id"])
-    run = Run(thread_id=thread_id, user_message_id=message.message_id, run_id=ids["run_id"])
-    await uow.messages.add(message)
-    await uow.runs.add(run)
-    await uow.threads.touch(thread_id, utcnow(), _title(message.content))
+    now = utcnow()
+    message = replace(message, message_id=ids["message_id"], created_at=now)
+    run = Run(
+        thread_id=thread_id,
+        user_message_id=message.message_id,
+        run_id=ids["run_id"],
+        created_at=now,
+    )
+    await uow.threads.add_turn(message, run, _title(message.content))
     return Posted(run, message)
 
 

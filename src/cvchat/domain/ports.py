@@ -48,6 +48,11 @@ class ThreadRepository(Protocol):
     async def touch(self, thread_id: str, when: datetime, title: str | None) -> None:
         """Record activity; ``title`` is kept only if the thread has none yet."""
 
+    async def add_turn(self, message: Message, run: Run, title: str | None) -> None:
+        """A user's message, the run that answers it, and the thread's ``touch`` at the
+        message's time: one statement where the database can (a post's round trips are its
+        latency under a burst)."""
+
 
 class MessageRepository(Protocol):
     async def add(self, message: Message) -> None: ...

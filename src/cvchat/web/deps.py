@@ -16,9 +16,15 @@ from cvchat.domain.errors import Unauthenticated
 SESSION_COOKIE = "cvchat_session"
 
 
-def get_container(request: Request) -> Container:
+def container_of(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
+
+
+async def get_container(request: Request) -> Container:
+    """A coroutine, as every dependency here: FastAPI runs a plain ``def`` dependency in its
+    thread pool, a thread hop per request that a burst of posts queues behind."""
+    return container_of(request)
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -61,7 +67,7 @@ async def counting_failures(request: Request, credentials: Credentials) -> Async
     on it. Keyed on the pair, one guesser behind a shared proxy locks out only the token
     they guess at; the address is the proxy's unless uvicorn trusts its forwarded headers
     (``FORWARDED_ALLOW_IPS``)."""
-    limits = get_container(request).rate_limits
+    limits = container_of(request).rate_limits
     address = request.client.host if request.client else "unknown"
     key = f"{address} {credentials.subject}"
 
@@ -76,7 +82,7 @@ async def counting_failures(request: Request, credentials: Credentials) -> Async
 
 
 async def principal_of(request: Request) -> Principal:
-    container = get_container(request)
+    container = container_of(request)
     credentials = request_credentials(request)
     if credentials.bearer is None and credentials.session is None:
         principal = await container.authenticator.authenticate(credentials)

@@ -10,7 +10,7 @@ from cvchat.infrastructure.rate_limits import RateLimits
 from cvchat.web.deps import ContainerDep, PrincipalDep
 
 
-def get_rate_limits(c: ContainerDep) -> RateLimits:
+async def get_rate_limits(c: ContainerDep) -> RateLimits:
     return c.rate_limits
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.access import AccessToken, Principal
 from cvchat.infrastructure.db.tables import access_tokens, sessions, users
@@ -26,7 +26,7 @@ def _token(row: Any, name: str | None = None, is_admin: bool = False) -> AccessT
 
 
 class SqlAccessTokens:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(self, token: AccessToken) -> None:
@@ -76,7 +76,7 @@ class SqlAccessTokens:
 
 
 class SqlSessions:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.corpus import PENDING, CvStatus, CvUpload
 from cvchat.infrastructure.db.tables import cv_uploads
@@ -30,7 +30,7 @@ def _cv(row: Any) -> CvUpload:
 
 
 class SqlCvUploads:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(self, cv: CvUpload) -> bool:

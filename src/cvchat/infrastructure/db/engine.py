@@ -3,7 +3,7 @@
 SQLite allows one writer at a time. Writers therefore share one connection that opens
 transactions with ``BEGIN IMMEDIATE`` (no lock-upgrade deadlocks, no ``database is locked``
 mid-transaction), while readers use a pool of WAL readers that never block the writer.
-PostgreSQL uses one pool for both.
+PostgreSQL uses one pool for both; readers take its connections in autocommit.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 
@@ -30,16 +30,9 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.writer.dialect.name == "sqlite"
 
-    def sessions(self, *, read_only: bool = False) -> async_sessionmaker[Any]:
-        return self._readers if read_only else self._writers
-
-    def __post_init__(self) -> None:
-        self._writers = async_sessionmaker(self.writer, expire_on_commit=False)
-        self._readers = async_sessionmaker(self.reader, expire_on_commit=False)
-
     async def dispose(self) -> None:
         await self.writer.dispose()
-        if self.reader is not self.writer:
+        if self.reader.sync_engine.pool is not self.writer.sync_engine.pool:
             await self.reader.dispose()
 
 
@@ -90,7 +83,9 @@ def create_database(url: str, *, pool_size: int = 10, max_overflow: int = 20) ->
         return Database(url, writer, reader)
     engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     _ping_when_idle(engine)
-    return Database(url, engine, engine)
+    # Reads autocommit: under READ COMMITTED each statement takes its own snapshot even
+    # inside a transaction, so a reader's BEGIN and ROLLBACK were two round trips for nothing.
+    return Database(url, engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
 
 
 # A pooled connection unused for longer than this is pinged before it is handed out.

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.idempotency import KEY_TTL, IdempotentRequest, Recorded
 from cvchat.infrastructure.db.tables import idempotency_keys as keys
 
 
 class SqlIdempotency:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def claim(

@@ -1,4 +1,10 @@
-"""SQL repositories: every statement the run model needs, in one place."""
+"""SQL repositories: every statement the run model needs, in one place.
+
+The statements that every post, claim and stream runs are built once, here, with bound
+parameters: building one (coercing each clause, proxying an alias's columns) cost more CPU
+than executing it, and a burst of posts pays that per request. Their bound parameters are
+named ``p_*``: SQLAlchemy reserves a column's own name in an UPDATE or INSERT.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.errors import Conflict
 from cvchat.domain.events import EventType, RunEvent, RunNote
@@ -26,9 +32,94 @@ from cvchat.domain.model import (
 from cvchat.domain.ports import ThreadSummary
 from cvchat.infrastructure.db.tables import messages, run_events, runs, threads, users
 
+_THREAD = select(threads).where(threads.c.id == bindparam("p_thread"))
+# NO KEY UPDATE: posts and claims of a thread serialize, while a cancel or a finishing run
+# that holds its run row can still insert a message referencing the thread (a foreign key
+# takes KEY SHARE). A plain FOR UPDATE would deadlock with them: they lock run → thread, a
+# post or claim thread → run.
+_THREAD_FOR_UPDATE = _THREAD.with_for_update(key_share=True)
+_LOCK_THREAD = (
+    select(threads.c.id)
+    .where(threads.c.id == bindparam("p_thread"))
+    .with_for_update(key_share=True)
+)
+_TOUCH_THREAD = (
+    update(threads)
+    .where(threads.c.id == bindparam("p_thread"))
+    .values(
+        updated_at=bindparam("p_when"),
+        title=func.coalesce(threads.c.title, bindparam("p_title", type_=threads.c.title.type)),
+    )
+)
+_INSERT_MESSAGE = insert(messages)
+_THREAD_MESSAGES = (
+    select(messages)
+    .where(messages.c.thread_id == bindparam("p_thread"))
+    .order_by(messages.c.created_at, messages.c.role.desc(), messages.c.id)
+)
+_INSERT_RUN = insert(runs)
+_RUN = select(runs).where(runs.c.id == bindparam("p_run"))
+_ACTIVE_RUNS = (
+    select(runs)
+    .where(
+        runs.c.thread_id == bindparam("p_thread"),
+        runs.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
+    )
+    .order_by(runs.c.created_at, runs.c.id)
+)
+_RUN_COLUMNS = (
+    "id",
+    "thread_id",
+    "user_message_id",
+    "status",
+    "created_at",
+    "last_seq",
+    "attempts",
+)
+# A post's three writes as one PostgreSQL statement (data-modifying CTEs).
+_PG_ADD_TURN = _TOUCH_THREAD.add_cte(
+    insert(messages)
+    .values({c.name: bindparam(f"m_{c.name}", type_=c.type) for c in messages.c})
+    .cte("new_message"),
+    insert(runs)
+    .values({name: bindparam(f"r_{name}", type_=runs.c[name].type) for name in _RUN_COLUMNS})
+    .cte("new_run"),
+)
+_OTHER = runs.alias("other")
+_CLAIM_NEXT = (
+    update(runs)
+    .where(
+        runs.c.id
+        == select(runs.c.id)
+        .where(runs.c.thread_id == bindparam("p_thread"), runs.c.status == str(RunStatus.QUEUED))
+        .order_by(runs.c.created_at, runs.c.id)
+        .limit(1)
+        .scalar_subquery(),
+        runs.c.status.in_([str(s) for s in allowed_sources(RunStatus.RUNNING)]),
+        ~exists().where(
+            _OTHER.c.thread_id == bindparam("p_thread"),
+            _OTHER.c.status == str(RunStatus.RUNNING),
+        ),
+    )
+    .values(
+        status=str(RunStatus.RUNNING),
+        owner=bindparam("p_owner"),
+        started_at=bindparam("p_now"),
+        heartbeat_at=bindparam("p_now"),
+        attempts=runs.c.attempts + 1,
+    )
+    .returning(*runs.c)
+)
+_EVENTS_AFTER = (
+    select(run_events)
+    .where(run_events.c.run_id == bindparam("p_run"), run_events.c.seq > bindparam("p_after"))
+    .order_by(run_events.c.seq)
+    .limit(bindparam("p_limit"))
+)
+
 
 class SqlUsers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(self, user: User) -> None:
@@ -64,7 +155,7 @@ def _user(row: Any) -> User:
 
 
 class SqlThreads:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(self, thread: Thread) -> None:
@@ -79,14 +170,8 @@ class SqlThreads:
         )
 
     async def get(self, thread_id: str, *, for_update: bool = False) -> Thread | None:
-        stmt = select(threads).where(threads.c.id == thread_id)
-        if for_update:
-            # NO KEY UPDATE: posts and claims of a thread serialize, while a cancel or a
-            # finishing run that holds its run row can still insert a message referencing
-            # the thread (a foreign key takes KEY SHARE). A plain FOR UPDATE would deadlock
-            # with them: they lock run → thread, a post or claim thread → run.
-            stmt = stmt.with_for_update(key_share=True)
-        row = (await self._s.execute(stmt)).first()
+        stmt = _THREAD_FOR_UPDATE if for_update else _THREAD
+        row = (await self._s.execute(stmt, {"p_thread": thread_id})).first()
         if row is None:
             return None
         return Thread(
@@ -109,10 +194,20 @@ class SqlThreads:
         ]
 
     async def touch(self, thread_id: str, when: datetime, title: str | None) -> None:
-        values: dict[str, Any] = {"updated_at": when}
-        if title is not None:
-            values["title"] = func.coalesce(threads.c.title, title)
-        await self._s.execute(update(threads).where(threads.c.id == thread_id).values(**values))
+        await self._s.execute(
+            _TOUCH_THREAD, {"p_thread": thread_id, "p_when": when, "p_title": title}
+        )
+
+    async def add_turn(self, message: Message, run: Run, title: str | None) -> None:
+        touch = {"p_thread": message.thread_id, "p_when": message.created_at, "p_title": title}
+        if self._s.dialect.name != "postgresql":  # SQLite: no INSERT inside a CTE
+            await self._s.execute(_INSERT_MESSAGE, message_row(message))
+            await self._s.execute(_INSERT_RUN, run_row(run))
+            await self._s.execute(_TOUCH_THREAD, touch)
+            return
+        params = {f"m_{k}": v for k, v in message_row(message).items()}
+        params |= {f"r_{k}": v for k, v in run_row(run).items()}
+        await self._s.execute(_PG_ADD_TURN, params | touch)
 
 
 def _message(row: Any) -> Message:
@@ -144,23 +239,32 @@ def message_row(message: Message) -> dict[str, Any]:
 
 
 class SqlMessages:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(self, message: Message) -> None:
-        await self._s.execute(insert(messages).values(message_row(message)))
+        await self._s.execute(_INSERT_MESSAGE, message_row(message))
 
     async def get(self, message_id: str) -> Message | None:
         row = (await self._s.execute(select(messages).where(messages.c.id == message_id))).first()
         return _message(row) if row else None
 
     async def list_for_thread(self, thread_id: str) -> list[Message]:
-        stmt = (
-            select(messages)
-            .where(messages.c.thread_id == thread_id)
-            .order_by(messages.c.created_at, messages.c.role.desc(), messages.c.id)
-        )
-        return [_message(r) for r in await self._s.execute(stmt)]
+        return [
+            _message(r) for r in await self._s.execute(_THREAD_MESSAGES, {"p_thread": thread_id})
+        ]
+
+
+def run_row(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.run_id,
+        "thread_id": run.thread_id,
+        "user_message_id": run.user_message_id,
+        "status": str(run.status),
+        "created_at": run.created_at,
+        "last_seq": run.last_seq,
+        "attempts": run.attempts,
+    }
 
 
 def _run(row: Any) -> Run:
@@ -180,34 +284,18 @@ def _run(row: Any) -> Run:
 
 
 class SqlRuns:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def add(self, run: Run) -> None:
-        await self._s.execute(
-            insert(runs).values(
-                id=run.run_id,
-                thread_id=run.thread_id,
-                user_message_id=run.user_message_id,
-                status=str(run.status),
-                created_at=run.created_at,
-                last_seq=run.last_seq,
-            )
-        )
+        await self._s.execute(_INSERT_RUN, run_row(run))
 
     async def get(self, run_id: str) -> Run | None:
-        row = (await self._s.execute(select(runs).where(runs.c.id == run_id))).first()
+        row = (await self._s.execute(_RUN, {"p_run": run_id})).first()
         return _run(row) if row else None
 
     async def active_for_thread(self, thread_id: str) -> list[Run]:
-        stmt = (
-            select(runs)
-            .where(
-                runs.c.thread_id == thread_id, runs.c.status.in_([str(s) for s in ACTIVE_STATUSES])
-            )
-            .order_by(runs.c.created_at, runs.c.id)
-        )
-        return [_run(r) for r in await self._s.execute(stmt)]
+        return [_run(r) for r in await self._s.execute(_ACTIVE_RUNS, {"p_thread": thread_id})]
 
     async def count_active_for_user(self, user_id: str) -> int:
         # FOR NO KEY UPDATE: serializes the user's posts without blocking inserts that
@@ -228,37 +316,9 @@ class SqlRuns:
     async def claim_next(self, thread_id: str, owner: str) -> Run | None:
         # The thread row lock serializes claims of one thread across processes (PostgreSQL);
         # SQLite serializes every writer anyway.
-        await self._s.execute(
-            select(threads.c.id).where(threads.c.id == thread_id).with_for_update(key_share=True)
-        )
-        other = runs.alias("other")
-        oldest_queued = (
-            select(runs.c.id)
-            .where(runs.c.thread_id == thread_id, runs.c.status == str(RunStatus.QUEUED))
-            .order_by(runs.c.created_at, runs.c.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        now = utcnow()
-        stmt = (
-            update(runs)
-            .where(
-                runs.c.id == oldest_queued,
-                runs.c.status.in_([str(s) for s in allowed_sources(RunStatus.RUNNING)]),
-                ~exists().where(
-                    other.c.thread_id == thread_id, other.c.status == str(RunStatus.RUNNING)
-                ),
-            )
-            .values(
-                status=str(RunStatus.RUNNING),
-                owner=owner,
-                started_at=now,
-                heartbeat_at=now,
-                attempts=runs.c.attempts + 1,
-            )
-            .returning(*runs.c)
-        )
-        row = (await self._s.execute(stmt)).first()
+        await self._s.execute(_LOCK_THREAD, {"p_thread": thread_id})
+        params = {"p_thread": thread_id, "p_owner": owner, "p_now": utcnow()}
+        row = (await self._s.execute(_CLAIM_NEXT, params)).first()
         return _run(row) if row else None
 
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
@@ -299,26 +359,21 @@ class SqlRuns:
 
 
 class SqlEventLog:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def read_after(self, run_id: str, after_seq: int, limit: int = 1000) -> list[RunEvent]:
-        stmt = (
-            select(run_events)
-            .where(run_events.c.run_id == run_id, run_events.c.seq > after_seq)
-            .order_by(run_events.c.seq)
-            .limit(limit)
-        )
+        params = {"p_run": run_id, "p_after": after_seq, "p_limit": limit}
         return [
             RunEvent(r.run_id, r.seq, EventType(r.type), r.data, r.created_at)
-            for r in await self._s.execute(stmt)
+            for r in await self._s.execute(_EVENTS_AFTER, params)
         ]
 
     async def token_text(self, run_id: str) -> str:
         return await read_token_text(self._s, run_id)
 
 
-async def read_token_text(conn: AsyncSession | AsyncConnection, run_id: str) -> str:
+async def read_token_text(conn: AsyncConnection, run_id: str) -> str:
     """The concatenation of the run's token texts, in order."""
     stmt = (
         select(run_events.c.data)

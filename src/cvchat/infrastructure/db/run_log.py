@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, insert, update
+from sqlalchemy import Update, and_, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
@@ -62,9 +63,8 @@ class SqlRunLog:
             return await self._coalescer.append(run, events)
         if not self._db.is_sqlite:
             return await append_postgres(self._db, run, events, self._announce)
-        where = _where(run.run_id, APPENDABLE, run.owner)
         async with self._db.writer.begin() as conn:
-            last = await _move(conn, where, len(events), {})
+            last = await _move(conn, run.run_id, APPENDABLE, len(events), owner=run.owner)
             if last is None:
                 return None
             return await _insert_events(conn, run.run_id, last, events)
@@ -91,13 +91,18 @@ class SqlRunLog:
 
     async def requeue(self, run: Run, *, stale_before: datetime | None = None) -> RunNote | None:
         # Every write moves last_seq: one since ``run`` was read makes this update miss.
-        where = and_(
-            _where(run.run_id, REQUEUE_SOURCES, run.owner, stale_before),
-            runs.c.last_seq == run.last_seq,
-        )
         values = {"status": str(RunStatus.QUEUED), "owner": None, "heartbeat_at": None}
         async with self._db.writer.begin() as conn:
-            last = await _move(conn, where, 0, {**values, "started_at": None})
+            last = await _move(
+                conn,
+                run.run_id,
+                REQUEUE_SOURCES,
+                0,
+                {**values, "started_at": None},
+                owner=run.owner,
+                stale_before=stale_before,
+                last_seq=run.last_seq,
+            )
         return None if last is None else RunNote(run.run_id, last, RunStatus.QUEUED)
 
     async def _end(
@@ -117,9 +122,16 @@ class SqlRunLog:
         error = next((e.data["error"] for e in events if e.type is EventType.ERROR), None)
         if error is not None:
             values["error"] = error
-        where = _where(run.run_id, allowed_sources(status), owner, stale_before)
         async with self._db.writer.begin() as conn:
-            last = await _move(conn, where, len(events), values)
+            last = await _move(
+                conn,
+                run.run_id,
+                allowed_sources(status),
+                len(events),
+                values,
+                owner=owner,
+                stale_before=stale_before,
+            )
             if last is None:
                 return None
             stored = await _insert_events(conn, run.run_id, last, events)
@@ -128,35 +140,60 @@ class SqlRunLog:
             message = Message(
                 run.thread_id, Role.ASSISTANT, answer, run.run_id, sources, answer=details
             )
-            await conn.execute(insert(messages).values(message_row(message)))
+            await conn.execute(_INSERT_MESSAGE, message_row(message))
         return RunNote(run.run_id, last, status, tuple(stored))
 
 
-def _where(
-    run_id: str,
-    sources: Collection[RunStatus],
-    owner: str | None = None,
-    stale_before: datetime | None = None,
-) -> ColumnElement[bool]:
-    conditions = [runs.c.id == run_id, runs.c.status.in_(sorted(str(s) for s in sources))]
-    if owner is not None:
-        conditions.append(runs.c.owner == owner)
-    if stale_before is not None:
-        conditions.append(runs.c.heartbeat_at < stale_before)
-    return and_(*conditions)
+_INSERT_MESSAGE = insert(messages)
+_INSERT_EVENTS = insert(run_events)
+
+
+@cache
+def _move_statement(
+    sources: tuple[str, ...], by_owner: bool, stale: bool, same_seq: bool, setting: tuple[str, ...]
+) -> Update:
+    """The conditional move of one shape, built once (see repositories.py for why)."""
+    conditions = [runs.c.id == bindparam("p_run"), runs.c.status.in_(sources)]
+    if by_owner:
+        conditions.append(runs.c.owner == bindparam("p_owner"))
+    if stale:
+        conditions.append(runs.c.heartbeat_at < bindparam("p_stale"))
+    if same_seq:
+        conditions.append(runs.c.last_seq == bindparam("p_seq"))
+    values = {name: bindparam(f"v_{name}", type_=runs.c[name].type) for name in setting}
+    return (
+        update(runs)
+        .where(and_(*conditions))
+        .values(last_seq=runs.c.last_seq + bindparam("p_count"), **values)
+        .returning(runs.c.last_seq)
+    )
 
 
 async def _move(
-    conn: AsyncConnection, where: ColumnElement[bool], count: int, values: dict[str, Any]
+    conn: AsyncConnection,
+    run_id: str,
+    sources: Collection[RunStatus],
+    count: int,
+    values: dict[str, Any] | None = None,
+    *,
+    owner: str | None = None,
+    stale_before: datetime | None = None,
+    last_seq: int | None = None,
 ) -> int | None:
-    """Reserve ``count`` seqs (and set ``values``) iff the run row meets ``where``."""
-    stmt = (
-        update(runs)
-        .where(where)
-        .values(last_seq=runs.c.last_seq + count, **values)
-        .returning(runs.c.last_seq)
+    """Reserve ``count`` seqs (and set ``values``) iff the run row is in one of ``sources``
+    (and, when given, claimed by ``owner``, silent since ``stale_before``, at ``last_seq``)."""
+    values = values or {}
+    stmt = _move_statement(
+        tuple(sorted(str(s) for s in sources)),
+        owner is not None,
+        stale_before is not None,
+        last_seq is not None,
+        tuple(sorted(values)),
     )
-    last: int | None = (await conn.execute(stmt)).scalar_one_or_none()
+    params: dict[str, Any] = {"p_run": run_id, "p_count": count}
+    params |= {"p_owner": owner, "p_stale": stale_before, "p_seq": last_seq}
+    params |= {f"v_{name}": value for name, value in values.items()}
+    last: int | None = (await conn.execute(stmt, params)).scalar_one_or_none()
     return last
 
 
@@ -167,7 +204,7 @@ async def _insert_events(
     first = last - len(events) + 1
     stored = [RunEvent(run_id, first + i, e.type, e.data, now) for i, e in enumerate(events)]
     await conn.execute(
-        insert(run_events),
+        _INSERT_EVENTS,
         [
             {
                 "run_id": e.run_id,

@@ -1,10 +1,15 @@
-"""The SQL unit of work: one session, one transaction, the repositories bound to it."""
+"""The SQL unit of work: one connection, one transaction, the repositories bound to it.
+
+A Core connection, not an ORM session: the repositories run Core statements only, and the
+session's unit-of-work machinery around each of them cost more CPU than the statement
+itself (bench/README.md, "A burst of concurrent runs").
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.ports import RunLog
 from cvchat.infrastructure.db.access_repositories import SqlAccessTokens, SqlSessions
@@ -26,33 +31,33 @@ class SqlUnitOfWork:
     def __init__(self, db: Database, *, read_only: bool = False) -> None:
         self._db = db
         self._read_only = read_only
-        self._session: AsyncSession | None = None
+        self._conn: AsyncConnection | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        session = self._db.sessions(read_only=self._read_only)()
-        self._session = session
-        self.users = SqlUsers(session)
-        self.threads = SqlThreads(session)
-        self.messages = SqlMessages(session)
-        self.runs = SqlRuns(session)
-        self.events = SqlEventLog(session)
-        self.tokens = SqlAccessTokens(session)
-        self.sessions = SqlSessions(session)
-        self.idempotency = SqlIdempotency(session)
-        self.cvs = SqlCvUploads(session)
+        engine = self._db.reader if self._read_only else self._db.writer
+        conn = self._conn = await engine.connect()
+        self.users = SqlUsers(conn)
+        self.threads = SqlThreads(conn)
+        self.messages = SqlMessages(conn)
+        self.runs = SqlRuns(conn)
+        self.events = SqlEventLog(conn)
+        self.tokens = SqlAccessTokens(conn)
+        self.sessions = SqlSessions(conn)
+        self.idempotency = SqlIdempotency(conn)
+        self.cvs = SqlCvUploads(conn)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
-        assert self._session is not None
+        assert self._conn is not None
         try:
-            await self._session.rollback()
+            await self._conn.rollback()
         finally:
-            await self._session.close()
-            self._session = None
+            await self._conn.close()
+            self._conn = None
 
     async def commit(self) -> None:
-        assert self._session is not None
-        await self._session.commit()
+        assert self._conn is not None
+        await self._conn.commit()
 
 
 class SqlUnitOfWorkFactory:

@@ -3,7 +3,9 @@
 Both executors claim a thread's next run under a fresh owner id, heart-beat that id only
 while the run executes, and hand back whatever is still ``running`` under it afterwards,
 however the execution ended (returned, raised, or was cancelled by a shutdown): the run is
-ended or, where the executor allows, requeued (``application/recovery.py``). If even that
+ended or, where the executor allows, requeued (``application/recovery.py``). An execution
+that reports it committed the run's ending itself has nothing to hand back, and skipping
+that look saves each run a transaction. If even that
 write fails (the database is away), the id is no longer heart-beaten, so the run goes stale
 and the sweeper of any process ends it once the database is back. A process-wide owner
 would keep such a run alive, and its thread blocked, for as long as the process lives.
@@ -53,7 +55,7 @@ class Claims:
         self,
         uow_factory: UnitOfWorkFactory,
         notifier: Notifier,
-        execute: Callable[[Run], Awaitable[None]],
+        execute: Callable[[Run], Awaitable[bool | None]],
         *,
         max_attempts: int = 0,
         resubmit: Callable[[str], Awaitable[None]] | None = None,
@@ -79,9 +81,10 @@ class Claims:
             return False
         self.owners.add(owner)
         reason = WORKER_LOST
+        ended = False
         try:
             with bind_run(run.run_id, run.thread_id):
-                await self._execute(run)
+                ended = bool(await self._execute(run))
             log.info("run %s left worker %s", run.run_id, owner)
         except asyncio.CancelledError:
             reason = SHUTDOWN
@@ -90,7 +93,8 @@ class Claims:
             log.exception("executing run %s failed", run.run_id)
         finally:
             self.owners.discard(owner)
-            await self._hand_back(owner, reason)
+            if not ended:  # an execution that committed its run's ending left nothing
+                await self._hand_back(owner, reason)
         return True
 
     async def _hand_back(self, owner: str, reason: str) -> None:

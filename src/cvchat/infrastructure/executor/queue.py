@@ -171,7 +171,7 @@ class QueueWorker:
         executor: QueueExecutor,
         uow_factory: UnitOfWorkFactory,
         notifier: Notifier,
-        execute: Callable[[Run], Awaitable[None]],
+        execute: Callable[[Run], Awaitable[bool | None]],
         *,
         concurrency: int = 4,
         grace_s: float = 30.0,

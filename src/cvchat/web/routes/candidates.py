@@ -32,7 +32,7 @@ from cvchat.domain.vocabulary import (
     fold,
 )
 from cvchat.infrastructure.profiles.corpus import IndexProfiles
-from cvchat.web.deps import get_container
+from cvchat.web.deps import container_of
 from cvchat.web.schemas import ErrorOut
 
 router = APIRouter(prefix="/api", tags=["candidates"])
@@ -100,7 +100,7 @@ class CandidatesOut(BaseModel):
 
 
 def _profiles(request: Request) -> IndexProfiles:
-    profiles = get_container(request).profiles
+    profiles = container_of(request).profiles
     if profiles is None:
         raise IndexUnavailable("this server has no index (the echo pipeline)")
     return profiles

@@ -31,7 +31,7 @@ from cvchat.domain.retrieval import MAX_K, IndexUnavailable
 from cvchat.infrastructure.rag import IndexRetriever, IndexStore
 from cvchat.infrastructure.rag.corpus_files import FolderFiles
 from cvchat.infrastructure.rag.records import DocumentRecord
-from cvchat.web.deps import PrincipalDep, get_container
+from cvchat.web.deps import PrincipalDep, container_of
 from cvchat.web.schemas import UNREADABLE_BODY, ErrorOut
 
 router = APIRouter(prefix="/api", tags=["corpus"])
@@ -109,7 +109,7 @@ class UploadOut(BaseModel):
 
 
 def _store(request: Request) -> IndexStore:
-    store = get_container(request).index_store
+    store = container_of(request).index_store
     if store is None:  # the echo pipeline without an index directory: nothing to search
         raise IndexUnavailable("this server has no index (the echo pipeline)")
     return store
@@ -164,7 +164,7 @@ def search(
 @router.get("/cvs", response_model=CvListOut)
 async def list_cvs(request: Request) -> CvListOut:
     """Every CV: those of the index version in service, and uploads on their way to it."""
-    c = get_container(request)
+    c = container_of(request)
     if c.index_store is None:  # the echo pipeline without an index: no corpus to list
         return CvListOut(version=None, cvs=[])
     try:
@@ -245,7 +245,7 @@ async def upload_cvs(
     the background; ``GET /api/cvs/{cv_id}`` tells when it is searchable. The same file again
     answers its existing ``cv_id`` (200 when every file was known). One bad file refuses
     the whole request, and nothing of it is stored."""
-    c = get_container(request)
+    c = container_of(request)
     files, index = _corpus(request)
     if not actor.is_admin:
         raise Forbidden(ADMINS_ONLY)
@@ -284,7 +284,7 @@ async def upload_cvs(
 async def read_cv(request: Request, cv_id: CvId) -> CvDetailOut:
     """One CV: its indexing status (``error`` when it failed) and, once indexed, its
     candidate profile with the evidence of every fact."""
-    c = get_container(request)
+    c = container_of(request)
     store = _store(request)
     try:
         snapshot = await asyncio.to_thread(store.snapshot)
@@ -315,14 +315,14 @@ async def remove_cv(request: Request, cv_id: CvId, actor: PrincipalDep) -> Respo
     """Erase a CV (administrators): when this answers, it is gone from search, from
     ``/api/cvs``, from its file route, from the profiles and from every index version on
     disk. Threads keep their answers' text; their sources say ``removed``."""
-    c = get_container(request)
+    c = container_of(request)
     files, index = _corpus(request)
     await delete_cv(c.uow_factory, files, index, cv_id, actor=actor)
     return Response(status_code=204)
 
 
 def _corpus(request: Request) -> tuple[FolderFiles, CorpusIndex]:
-    c = get_container(request)
+    c = container_of(request)
     if c.corpus_files is None or c.corpus_index is None:
         raise IndexUnavailable("this server has no index (the echo pipeline)")
     return c.corpus_files, c.corpus_index

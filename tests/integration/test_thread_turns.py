@@ -1,0 +1,149 @@
+"""A post's writes (``ThreadRepository.add_turn``) and how reads meet the database, on both
+engines: the message, its run and the thread's touch land together or not at all."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from cvchat.domain.model import Message, Role, Run, RunStatus, Thread, User, utcnow
+from cvchat.infrastructure.db.engine import create_database
+from cvchat.infrastructure.db.unit_of_work import SqlUnitOfWorkFactory
+from tests.conftest import migrated_database
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def turns_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A database of this module's own: its queued runs must not reach another test's
+    executor."""
+    async with migrated_database(request.param, tmp_path_factory.mktemp("turns")) as url:
+        yield url
+
+
+@pytest.fixture
+async def uow_factory(turns_db_url: str) -> AsyncIterator[SqlUnitOfWorkFactory]:
+    db = create_database(turns_db_url)
+    yield SqlUnitOfWorkFactory(db)
+    await db.dispose()
+
+
+async def new_thread(factory: SqlUnitOfWorkFactory, title: str | None = None) -> Thread:
+    async with factory() as uow:
+        user = User(name=f"ana-{uuid.uuid4().hex[:8]}")
+        await uow.users.add(user)
+        thread = Thread(user.user_id, title=title)
+        thread.updated_at = thread.created_at = utcnow() - timedelta(hours=1)
+        await uow.threads.add(thread)
+        await uow.commit()
+    return thread
+
+
+def turn(thread: Thread, content: str) -> tuple[Message, Run]:
+    message = Message(thread.thread_id, Role.USER, content)
+    run = Run(thread.thread_id, message.message_id, created_at=message.created_at)
+    return message, run
+
+
+async def stored(factory: SqlUnitOfWorkFactory, thread: Thread) -> tuple[Thread, list[Message]]:
+    async with factory(read_only=True) as uow:
+        got = await uow.threads.get(thread.thread_id)
+        messages = await uow.messages.list_for_thread(thread.thread_id)
+    assert got is not None
+    return got, messages
+
+
+async def test_a_turn_stores_the_message_and_its_queued_run_and_touches_the_thread(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    thread = await new_thread(uow_factory)
+    message, run = turn(thread, "Who knows Rust and speaks German?")
+    async with uow_factory() as uow:
+        await uow.threads.add_turn(message, run, "Who knows Rust")
+        await uow.commit()
+
+    got, messages = await stored(uow_factory, thread)
+    assert messages == [message]
+    assert got.title == "Who knows Rust"
+    assert got.updated_at == message.created_at
+    async with uow_factory(read_only=True) as uow:
+        run_row = await uow.runs.get(run.run_id)
+        assert await uow.runs.active_for_thread(thread.thread_id) == [run_row]
+    assert run_row is not None
+    assert (run_row.status, run_row.user_message_id) == (RunStatus.QUEUED, message.message_id)
+    assert run_row.created_at == run.created_at and run_row.attempts == 0
+
+
+async def test_a_later_turn_keeps_the_title_and_moves_the_thread_on(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    thread = await new_thread(uow_factory, title="Rust people")
+    first, first_run = turn(thread, "Who knows Rust?")
+    second, second_run = turn(thread, "And German?")
+    second = replace(second, created_at=first.created_at + timedelta(seconds=1))
+    second_run = replace(second_run, user_message_id=second.message_id)
+    for message, run in ((first, first_run), (second, second_run)):
+        async with uow_factory() as uow:
+            await uow.threads.add_turn(message, run, message.content)
+            await uow.commit()
+
+    got, messages = await stored(uow_factory, thread)
+    assert got.title == "Rust people"
+    assert got.updated_at == second.created_at
+    assert messages == [first, second]
+
+
+async def test_a_turn_not_committed_leaves_nothing(uow_factory: SqlUnitOfWorkFactory) -> None:
+    thread = await new_thread(uow_factory)
+    message, run = turn(thread, "Who knows Rust?")
+    async with uow_factory() as uow:
+        await uow.threads.add_turn(message, run, "Who knows Rust?")
+
+    got, messages = await stored(uow_factory, thread)
+    assert messages == [] and got == thread
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.runs.get(run.run_id) is None
+
+
+async def test_a_turn_that_fails_in_part_stores_none_of_it(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """A run id already taken: neither the message nor the touch survives."""
+    thread = await new_thread(uow_factory)
+    taken, taken_run = turn(thread, "Who knows Rust?")
+    async with uow_factory() as uow:
+        await uow.threads.add_turn(taken, taken_run, None)
+        await uow.commit()
+    before = await stored(uow_factory, thread)
+
+    message, _ = turn(thread, "And German?")
+    clash = Run(thread.thread_id, message.message_id, run_id=taken_run.run_id)
+    with pytest.raises(IntegrityError):
+        async with uow_factory() as uow:
+            await uow.threads.add_turn(message, clash, "And German?")
+            await uow.commit()
+    assert await stored(uow_factory, thread) == before
+
+
+async def test_reads_on_postgresql_take_no_transaction_of_their_own(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """Autocommit: each read statement is its own transaction (a fresh snapshot, no BEGIN
+    or ROLLBACK round trips), while a writer's statements share one."""
+    if uow_factory.db.is_sqlite:
+        pytest.skip("SQLite readers are WAL readers of their own pool")
+    probe = text("SELECT pg_current_xact_id()::text")
+    for read_only, in_one_transaction in ((True, False), (False, True)):
+        async with uow_factory(read_only=read_only) as uow:
+            conn = uow._conn
+            assert conn is not None
+            first = (await conn.execute(probe)).scalar_one()
+            second = (await conn.execute(probe)).scalar_one()
+        assert (first == second) is in_one_transaction, read_only
