@@ -157,9 +157,11 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
     )
     # PostgreSQL connections per process (SQLAlchemy pool): every API and worker process's
-    # sum, plus its job-queue pool (10) and listener (1), must fit max_connections.
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=20, ge=0)
+    # sum, plus its job-queue pool (10) and listener (1), must fit max_connections. The
+    # pool keeps what it opened; an overflow connection is closed when it is returned, so
+    # a burst over the pool's size pays a connect (and an SSL attempt) per overflow.
+    db_pool_size: int = Field(default=25, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
     data_dir: Path = Path("data")
     # ONNX exports of the embedding model (derived files, rebuilt when missing); default:
     # <data_dir>/models. The test suite points every process at one shared folder.

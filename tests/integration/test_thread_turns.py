@@ -1,8 +1,10 @@
-"""A post's writes (``ThreadRepository.add_turn``) and how reads meet the database, on both
-engines: the message, its run and the thread's touch land together or not at all."""
+"""A post's writes (``ThreadRepository.add_turn`` in a unit of work, ``TurnQueue.enqueue`` as
+one step) and how reads meet the database, on both engines: the message, its run and the
+thread's touch land together or not at all."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -147,3 +149,83 @@ async def test_reads_on_postgresql_take_no_transaction_of_their_own(
             first = (await conn.execute(probe)).scalar_one()
             second = (await conn.execute(probe)).scalar_one()
         assert (first == second) is in_one_transaction, read_only
+
+
+async def test_an_enqueued_turn_is_stored_at_one_time_with_its_query(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    thread = await new_thread(uow_factory)
+    message, run = turn(thread, "Who knows Rust?")
+    message = replace(message, run_id=run.run_id, query={"skills": ["Rust"]})
+    before = utcnow()
+    at = await uow_factory.turns.enqueue(message, run, "Who knows Rust", owner=thread.user_id)
+
+    assert at is not None and before <= at <= utcnow()
+    got, messages = await stored(uow_factory, thread)
+    assert messages == [replace(message, created_at=at)]
+    assert (got.title, got.updated_at) == ("Who knows Rust", at)
+    async with uow_factory(read_only=True) as uow:
+        stored_run = await uow.runs.get(run.run_id)
+    assert stored_run == replace(run, created_at=at)
+
+
+async def test_an_enqueued_turn_keeps_the_title_and_orders_after_the_last(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    thread = await new_thread(uow_factory, title="Rust people")
+    times = []
+    for content in ("Who knows Rust?", "And German?"):
+        message, run = turn(thread, content)
+        times.append(await uow_factory.turns.enqueue(message, run, content, owner=None))
+    got, messages = await stored(uow_factory, thread)
+    assert got.title == "Rust people" and got.updated_at == times[1]
+    assert [m.content for m in messages] == ["Who knows Rust?", "And German?"]
+    assert [m.created_at for m in messages] == times and times[0] < times[1]
+
+
+async def test_an_enqueued_turn_to_a_missing_or_foreign_thread_writes_nothing(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    thread = await new_thread(uow_factory)
+    message, run = turn(thread, "Who knows Rust?")
+    assert await uow_factory.turns.enqueue(message, run, "x", owner="someone-else") is None
+    missing = replace(message, thread_id="0" * 32)
+    assert await uow_factory.turns.enqueue(missing, run, "x", owner=None) is None
+    assert await stored(uow_factory, thread) == (thread, [])
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.runs.get(run.run_id) is None
+
+
+async def test_an_enqueued_turn_that_fails_in_part_stores_none_of_it(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    thread = await new_thread(uow_factory)
+    taken, taken_run = turn(thread, "Who knows Rust?")
+    await uow_factory.turns.enqueue(taken, taken_run, "Who knows Rust?", owner=None)
+    before = await stored(uow_factory, thread)
+
+    message, _ = turn(thread, "And German?")
+    clash = Run(thread.thread_id, message.message_id, run_id=taken_run.run_id)
+    with pytest.raises(IntegrityError):
+        await uow_factory.turns.enqueue(message, clash, "And German?", owner=None)
+    assert await stored(uow_factory, thread) == before
+
+
+async def test_an_enqueued_turn_waits_for_the_threads_lock_and_is_timed_after_it(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """A post or claim holding the thread: the enqueued turn goes in after it, and its time
+    is taken then, so creation order is the order in which posts got through."""
+    thread = await new_thread(uow_factory)
+    message, run = turn(thread, "Who knows Rust?")
+    async with uow_factory() as uow:
+        assert await uow.threads.get(thread.thread_id, for_update=True) is not None
+        waiting = asyncio.create_task(
+            uow_factory.turns.enqueue(message, run, "Who knows Rust?", owner=None)
+        )
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        released = utcnow()
+        await uow.commit()
+    at = await asyncio.wait_for(waiting, 10)
+    assert at is not None and at >= released

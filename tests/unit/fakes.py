@@ -90,9 +90,31 @@ class FakeUnitOfWorkFactory:
     def __init__(self) -> None:
         self.store = Store()
         self.log = FakeRunLog(self.store)
+        self.turns = FakeTurnQueue(self.store)
 
     def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store, read_only)
+
+
+class FakeTurnQueue:
+    """The turn-queue port as one unit of work on the store (the SQLite adapter's way)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def enqueue(
+        self, message: Message, run: Run, title: str | None, *, owner: str | None
+    ) -> datetime | None:
+        async with FakeUnitOfWork(self.store, read_only=False) as uow:
+            thread = await uow.threads.get(message.thread_id, for_update=True)
+            if thread is None or (owner is not None and thread.user_id != owner):
+                return None
+            now = utcnow()
+            await uow.threads.add_turn(
+                replace(message, created_at=now), replace(run, created_at=now), title
+            )
+            await uow.commit()
+        return now
 
 
 class FakeRunLog:

@@ -62,7 +62,9 @@ async def post_message(
     post's run and message are answered again, and a run still queued is handed to the
     executor again, so a retry after a failed hand-off (queue mode) does not strand it.
     ``query``: a structured query (JSON of a ``CandidateQuery``) the run answers instead of
-    parsing ``content``; kept with the message.
+    parsing ``content``; kept with the message. A post that reads nothing before its writes
+    (``enqueue``, no cap, no key) skips the unit of work: ``TurnQueue`` stores it in one
+    step, under the same lock.
     """
     if len(content) > MAX_CONTENT:
         raise ContentTooLong(f"a message has at most {MAX_CONTENT} characters")
@@ -82,6 +84,13 @@ async def post_message(
     # Ids now, for the key's outcome; the rows (and their times) once the thread is locked,
     # so that creation order is the order in which posts to the thread got through.
     ids = {"run_id": new_id(), "message_id": new_id()}
+    message = Message(
+        thread_id, Role.USER, content, ids["run_id"], query=query, message_id=ids["message_id"]
+    )
+    if request is None and strategy is MultitaskStrategy.ENQUEUE and max_active_runs is None:
+        posted = await _enqueue(uow_factory, message, ids["run_id"], actor)
+        await executor.submit(thread_id)
+        return posted
     interrupted: list[Run] = []
     async with uow_factory() as uow:
         first = await first_outcome(uow, request, {**ids, "status": str(RunStatus.QUEUED)}, now)
@@ -92,7 +101,7 @@ async def post_message(
                 uow,
                 interrupted,
                 thread_id,
-                Message(thread_id, Role.USER, content, ids["run_id"], query=query),
+                message,
                 ids,
                 strategy,
                 actor,
@@ -106,6 +115,18 @@ async def post_message(
     if posted.run.status is RunStatus.QUEUED:
         await executor.submit(thread_id)
     return posted
+
+
+async def _enqueue(
+    uow_factory: UnitOfWorkFactory, message: Message, run_id: str, actor: Principal
+) -> Posted:
+    """Nothing to read before the writes: one atomic step (``TurnQueue``), not a unit of work."""
+    run = Run(message.thread_id, message.message_id, run_id=run_id)
+    title = _title(message.content)
+    at = await uow_factory.turns.enqueue(message, run, title, owner=actor.sees_only)
+    if at is None:
+        raise NotFound("unknown thread")
+    return Posted(replace(run, created_at=at), replace(message, created_at=at))
 
 
 async def _post_in(
@@ -137,7 +158,7 @@ async def _post_in(
                 ACTIVE_RUNS_RETRY_S,
             )
     now = utcnow()
-    message = replace(message, message_id=ids["message_id"], created_at=now)
+    message = replace(message, created_at=now)
     run = Run(
         thread_id=thread_id,
         user_message_id=message.message_id,

@@ -44,6 +44,11 @@ class Principal:
         """Whether something owned by ``owner_id`` exists for this caller."""
         return self.user_id is None or self.user_id == owner_id
 
+    @property
+    def sees_only(self) -> str | None:
+        """The one owner whose things this caller sees (``sees``); ``None``: everyone's."""
+        return self.user_id
+
 
 LOCAL = Principal(None, is_admin=True)
 

@@ -187,9 +187,26 @@ class RunLog(Protocol):
         nothing was written since ``run`` was read (``run.last_seq``)."""
 
 
+class TurnQueue(Protocol):
+    """A post that needs nothing read before it is stored: queued behind whatever the thread
+    runs, under no cap. One atomic step, committed on return, in as few round trips as the
+    database allows: a post's round trips are its latency under a burst."""
+
+    async def enqueue(
+        self, message: Message, run: Run, title: str | None, *, owner: str | None
+    ) -> datetime | None:
+        """Store ``message``, its ``run`` and the thread's ``touch`` (``title`` kept only if
+        the thread has none) iff the thread exists and is ``owner``'s (``None``: anyone's),
+        with the thread locked as ``ThreadRepository.get(for_update=True)`` does. Returns
+        the time both were stored at, taken once the lock was held (so creation order is
+        the order in which posts to the thread got through), or ``None``: no such thread,
+        and nothing was written. ``created_at`` of ``message`` and ``run`` is ignored."""
+
+
 class UnitOfWorkFactory(Protocol):
     log: RunLog
     """Every write to a run's log goes through here, never through a unit of work."""
+    turns: TurnQueue
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """``read_only`` units may run concurrently with the writer (SQLite WAL readers)."""

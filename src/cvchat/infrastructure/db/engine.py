@@ -70,7 +70,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_database(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Database:
+def create_database(url: str, *, pool_size: int = 25, max_overflow: int = 5) -> Database:
     """``pool_size``/``max_overflow``: PostgreSQL connections of this process (every
     process's sum, with its job-queue pool and listener, must fit ``max_connections``)."""
     if url.startswith("sqlite"):

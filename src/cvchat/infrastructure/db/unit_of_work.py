@@ -24,6 +24,7 @@ from cvchat.infrastructure.db.repositories import (
     SqlUsers,
 )
 from cvchat.infrastructure.db.run_log import SqlRunLog
+from cvchat.infrastructure.db.turn_queue import SqlTurnQueue
 from cvchat.infrastructure.notify.postgres import Channel
 
 
@@ -68,6 +69,7 @@ class SqlUnitOfWorkFactory:
         ``coalesce``: token appends of all runs written together (``SqlRunLog``)."""
         self.db = db
         self.log: RunLog = SqlRunLog(db, announce, coalesce=coalesce)
+        self.turns = SqlTurnQueue(db)
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, read_only=read_only)
