@@ -334,9 +334,7 @@ async def test_a_requeued_run_continues_its_log_without_repeating_steps(
         thread = await create_thread(uow, user.user_id)
 
         posted = await post_message(uow, notifier, RecordingExecutor(), thread.thread_id, "who?")
-        async with uow() as u:
-            first = await u.runs.claim_next(thread.thread_id, "lost-worker#1")
-            await u.commit()
+        first = await uow.log.claim(thread.thread_id, "lost-worker#1")
         assert first is not None
         lost = asyncio.create_task(
             RunExecution(uow, notifier, SlowRetrieve(["x"]), ExecutionSettings())(first)
@@ -356,9 +354,7 @@ async def test_a_requeued_run_continues_its_log_without_repeating_steps(
         )
         assert [r.run_id for r in recovered.requeued] == [first.run_id]
         assert executor.submitted == [thread.thread_id]
-        async with uow() as u:
-            again = await u.runs.claim_next(thread.thread_id, "rescuer#1")
-            await u.commit()
+        again = await uow.log.claim(thread.thread_id, "rescuer#1")
         assert again is not None and again.attempts == 2
         await RunExecution(uow, notifier, ScriptedPipeline(["Ada"]), ExecutionSettings())(again)
         events = await _events(uow, posted.run.run_id)

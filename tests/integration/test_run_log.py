@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from cvchat.domain.events import EventType, NewEvent
 from cvchat.domain.model import (
@@ -61,9 +62,7 @@ async def running_run(factory: SqlUnitOfWorkFactory, owner: str) -> Run:
         run = Run(thread.thread_id, message.message_id)
         await uow.runs.add(run)
         await uow.commit()
-    async with factory() as uow:
-        claimed = await uow.runs.claim_next(thread.thread_id, owner)
-        await uow.commit()
+    claimed = await factory.log.claim(thread.thread_id, owner)
     assert claimed is not None and claimed.run_id == run.run_id
     return claimed
 
@@ -234,3 +233,86 @@ async def test_a_requeue_misses_once_anything_was_written_or_the_owner_is_alive(
     assert note is not None and note.status is RunStatus.QUEUED and note.seq == 1
     row, types = await stored(uow_factory, run)
     assert row.status is RunStatus.QUEUED and types == [EventType.TOOL_START]
+
+
+async def queued_runs(factory: SqlUnitOfWorkFactory, count: int) -> list[Run]:
+    """``count`` queued runs of one new thread, oldest first."""
+    async with factory() as uow:
+        user = User(name=f"claims-{uuid.uuid4().hex[:8]}")
+        await uow.users.add(user)
+        thread = Thread(user.user_id)
+        await uow.threads.add(thread)
+        made = []
+        for i in range(count):
+            message = Message(thread.thread_id, Role.USER, f"q{i}")
+            message.created_at = thread.created_at + timedelta(seconds=i)
+            await uow.messages.add(message)
+            run = Run(thread.thread_id, message.message_id, created_at=message.created_at)
+            await uow.runs.add(run)
+            made.append(run)
+        await uow.commit()
+    return made
+
+
+async def test_a_claim_takes_the_oldest_queued_run_once_none_runs(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    first, second = await queued_runs(uow_factory, 2)
+    claimed = await uow_factory.log.claim(first.thread_id, "w#1")
+    assert claimed is not None and claimed.run_id == first.run_id
+    assert (claimed.status, claimed.owner, claimed.attempts) == (RunStatus.RUNNING, "w#1", 1)
+    assert await uow_factory.log.claim(first.thread_id, "w#2") is None  # one runs
+    assert await uow_factory.log.end(claimed, RunStatus.DONE, []) is not None
+    after = await uow_factory.log.claim(first.thread_id, "w#2")
+    assert after is not None and after.run_id == second.run_id
+    await uow_factory.log.end(after, RunStatus.DONE, [])
+    assert await uow_factory.log.claim(first.thread_id, "w#3") is None  # none queued
+
+
+async def test_of_concurrent_claims_of_a_thread_exactly_one_gets_a_run(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    made = await queued_runs(uow_factory, 3)
+    got = await asyncio.gather(
+        *(uow_factory.log.claim(made[0].thread_id, f"w#{i}") for i in range(8))
+    )
+    claimed = [run for run in got if run is not None]
+    assert [run.run_id for run in claimed] == [made[0].run_id]
+    async with uow_factory(read_only=True) as uow:
+        active = await uow.runs.active_for_thread(made[0].thread_id)
+    assert [(r.run_id, r.status) for r in active] == [
+        (made[0].run_id, RunStatus.RUNNING),
+        (made[1].run_id, RunStatus.QUEUED),
+        (made[2].run_id, RunStatus.QUEUED),
+    ]
+
+
+async def test_a_claim_waits_for_the_threads_lock_and_never_starts_a_second_run(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """A transaction holding the thread starts its younger run behind the port's back while
+    a claim waits: the claim read the older run as queued and none as running (on
+    PostgreSQL its snapshot predates the wait), yet it starts nothing."""
+    older, younger = await queued_runs(uow_factory, 2)
+    async with uow_factory() as uow:
+        assert await uow.threads.get(older.thread_id, for_update=True) is not None
+        claiming = asyncio.create_task(uow_factory.log.claim(older.thread_id, "w#1"))
+        await asyncio.sleep(0.3)
+        assert not claiming.done()
+        await uow._conn.execute(  # type: ignore[union-attr]
+            update(runs).where(runs.c.id == younger.run_id).values(status="running")
+        )
+        await uow.commit()
+    assert await asyncio.wait_for(claiming, 10) is None
+    async with uow_factory(read_only=True) as uow:
+        stored = await uow.runs.get(older.run_id)
+    assert stored is not None and stored.status is RunStatus.QUEUED
+
+
+async def test_the_database_refuses_a_second_running_run_in_a_thread(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    first, second = await queued_runs(uow_factory, 2)
+    assert await uow_factory.log.claim(first.thread_id, "w#1") is not None
+    with pytest.raises(IntegrityError, match="uq_runs_one_running_per_thread|UNIQUE"):
+        await force_status(uow_factory, second, RunStatus.RUNNING)

@@ -46,9 +46,7 @@ async def claimed(uow: SqlUnitOfWorkFactory, owner: str = "w1#1", *, tokens: int
     user = await create_user(uow, f"u-{uuid.uuid4().hex[:8]}")
     thread = await create_thread(uow, user.user_id)
     await post_message(uow, InProcessNotifier(), Submitted(), thread.thread_id, "hello")
-    async with uow() as u:
-        run = await u.runs.claim_next(thread.thread_id, owner)
-        await u.commit()
+    run = await uow.log.claim(thread.thread_id, owner)
     assert run is not None
     events = [NewEvent.tool_start("rag.search", {})]
     events += [NewEvent.token(f"t{i}") for i in range(tokens)]
@@ -92,9 +90,7 @@ async def test_concurrent_sweepers_requeue_a_tokenless_run_exactly_once(
     # The lost owner, alive after all, can no longer write.
     assert await uow.log.append(run, [NewEvent.token("late")]) is None
     # The next claim is attempt 2 under a new owner.
-    async with uow() as u:
-        again = await u.runs.claim_next(run.thread_id, "w2#1")
-        await u.commit()
+    again = await uow.log.claim(run.thread_id, "w2#1")
     assert again is not None and again.attempts == 2 and again.owner == "w2#1"
 
 
@@ -116,9 +112,9 @@ async def test_a_run_lost_on_every_attempt_ends_error_after_max_attempts(
     run = await claimed(uow)  # attempt 1
     for attempt in (2, 3):
         assert (await sweep(uow, Submitted())).requeued
+        again = await uow.log.claim(run.thread_id, f"w{attempt}#1")
+        assert again is not None and again.attempts == attempt
         async with uow() as u:
-            again = await u.runs.claim_next(run.thread_id, f"w{attempt}#1")
-            assert again is not None and again.attempts == attempt
             await u.runs.heartbeat([f"w{attempt}#1"], utcnow() - timedelta(seconds=60))
             await u.commit()
     result = await sweep(uow, Submitted())  # max_attempts=3: no fourth start

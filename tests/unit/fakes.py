@@ -125,6 +125,25 @@ class FakeRunLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    async def claim(self, thread_id: str, owner: str) -> Run | None:
+        async with self.store.lock:
+            mine = sorted(
+                (r for r in self.store.runs.values() if r.thread_id == thread_id),
+                key=lambda r: r.created_at,
+            )
+            if any(r.status is RunStatus.RUNNING for r in mine):
+                return None
+            queued = [r for r in mine if r.status is RunStatus.QUEUED]
+            if not queued:
+                return None
+            run = queued[0]
+            run.transition(RunStatus.RUNNING)
+            run.owner = owner
+            run.attempts += 1
+            self.store.owners[run.run_id] = (owner, utcnow())
+            self.store.commits += 1
+            return copy.copy(run)
+
     async def append(self, run: Run, events: Sequence[NewEvent]) -> list[RunEvent] | None:
         async with self.store.lock:
             return self._write(run, APPENDABLE, events, owner=run.owner)
@@ -323,23 +342,6 @@ class _Runs:
             for r in self.d.runs.values()
             if r.status in ACTIVE_STATUSES and self.d.threads[r.thread_id].user_id == user_id
         )
-
-    async def claim_next(self, thread_id: str, owner: str) -> Run | None:
-        mine = sorted(
-            (r for r in self.d.runs.values() if r.thread_id == thread_id),
-            key=lambda r: r.created_at,
-        )
-        if any(r.status is RunStatus.RUNNING for r in mine):
-            return None
-        queued = [r for r in mine if r.status is RunStatus.QUEUED]
-        if not queued:
-            return None
-        run = queued[0]
-        run.transition(RunStatus.RUNNING)
-        run.owner = owner
-        run.attempts += 1
-        self.d.owners[run.run_id] = (owner, utcnow())
-        return copy.copy(run)
 
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
         return [

@@ -68,9 +68,7 @@ async def test_a_run_over_budget_ends_error_keeping_exactly_the_budget(
     )
     (thread,) = await _threads(uow, "Ana", 1)
     posted = await post_message(uow, notifier, RecordingExecutor(), thread, "go")
-    async with uow() as w:
-        run = await w.runs.claim_next(thread, "me")
-        await w.commit()
+    run = await uow.log.claim(thread, "me")
     assert run is not None
     await execution(run)
     events = [e async for e in LogFeed(uow, notifier).stream(posted.run.run_id)]
@@ -91,9 +89,7 @@ async def test_exactly_the_budget_finishes_done() -> None:
     execution = RunExecution(uow, notifier, pipeline, ExecutionSettings(token_budget=3))
     (thread,) = await _threads(uow, "Ana", 1)
     await post_message(uow, notifier, RecordingExecutor(), thread, "go")
-    async with uow() as w:
-        run = await w.runs.claim_next(thread, "me")
-        await w.commit()
+    run = await uow.log.claim(thread, "me")
     assert run is not None
     await execution(run)
     assert uow.store.runs[run.run_id].status is RunStatus.DONE

@@ -77,9 +77,6 @@ class RunRepository(Protocol):
         different threads serialize and a cap on this count cannot be overshot.
         """
 
-    async def claim_next(self, thread_id: str, owner: str) -> Run | None:
-        """Atomically move the thread's oldest queued run to ``running`` if none is running."""
-
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
         """Where each run's log ends and its status: the notifier's safety probe."""
 
@@ -181,6 +178,12 @@ class RunLog(Protocol):
 
     async def cancel(self, run: Run, reason: str) -> RunNote | None:
         """``canceled(reason)`` + ``state(canceled)`` and the partial answer, whoever owns it."""
+
+    async def claim(self, thread_id: str, owner: str) -> Run | None:
+        """Move the thread's oldest queued run to ``running`` under ``owner`` if none of the
+        thread's runs is running; ``None``: nothing to claim. Of two concurrent claims of a
+        thread at most one gets a run, and a post holding the thread's lock goes first.
+        The start of every execution: an adapter does it in as few round trips as it can."""
 
     async def requeue(self, run: Run, *, stale_before: datetime | None = None) -> RunNote | None:
         """Running → queued (recovery only), iff the run is still ``run.owner``'s claim and

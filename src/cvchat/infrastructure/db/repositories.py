@@ -26,8 +26,6 @@ from cvchat.domain.model import (
     RunStatus,
     Thread,
     User,
-    allowed_sources,
-    utcnow,
 )
 from cvchat.domain.ports import ThreadSummary
 from cvchat.infrastructure.db.tables import messages, run_events, runs, threads, users
@@ -38,11 +36,6 @@ _THREAD = select(threads).where(threads.c.id == bindparam("p_thread"))
 # takes KEY SHARE). A plain FOR UPDATE would deadlock with them: they lock run → thread, a
 # post or claim thread → run.
 _THREAD_FOR_UPDATE = _THREAD.with_for_update(key_share=True)
-_LOCK_THREAD = (
-    select(threads.c.id)
-    .where(threads.c.id == bindparam("p_thread"))
-    .with_for_update(key_share=True)
-)
 _TOUCH_THREAD = (
     update(threads)
     .where(threads.c.id == bindparam("p_thread"))
@@ -84,31 +77,6 @@ _PG_ADD_TURN = _TOUCH_THREAD.add_cte(
     insert(runs)
     .values({name: bindparam(f"r_{name}", type_=runs.c[name].type) for name in _RUN_COLUMNS})
     .cte("new_run"),
-)
-_OTHER = runs.alias("other")
-_CLAIM_NEXT = (
-    update(runs)
-    .where(
-        runs.c.id
-        == select(runs.c.id)
-        .where(runs.c.thread_id == bindparam("p_thread"), runs.c.status == str(RunStatus.QUEUED))
-        .order_by(runs.c.created_at, runs.c.id)
-        .limit(1)
-        .scalar_subquery(),
-        runs.c.status.in_([str(s) for s in allowed_sources(RunStatus.RUNNING)]),
-        ~exists().where(
-            _OTHER.c.thread_id == bindparam("p_thread"),
-            _OTHER.c.status == str(RunStatus.RUNNING),
-        ),
-    )
-    .values(
-        status=str(RunStatus.RUNNING),
-        owner=bindparam("p_owner"),
-        started_at=bindparam("p_now"),
-        heartbeat_at=bindparam("p_now"),
-        attempts=runs.c.attempts + 1,
-    )
-    .returning(*runs.c)
 )
 _EVENTS_AFTER = (
     select(run_events)
@@ -267,7 +235,7 @@ def run_row(run: Run) -> dict[str, Any]:
     }
 
 
-def _run(row: Any) -> Run:
+def run_of_row(row: Any) -> Run:
     return Run(
         thread_id=row.thread_id,
         user_message_id=row.user_message_id,
@@ -292,10 +260,10 @@ class SqlRuns:
 
     async def get(self, run_id: str) -> Run | None:
         row = (await self._s.execute(_RUN, {"p_run": run_id})).first()
-        return _run(row) if row else None
+        return run_of_row(row) if row else None
 
     async def active_for_thread(self, thread_id: str) -> list[Run]:
-        return [_run(r) for r in await self._s.execute(_ACTIVE_RUNS, {"p_thread": thread_id})]
+        return [run_of_row(r) for r in await self._s.execute(_ACTIVE_RUNS, {"p_thread": thread_id})]
 
     async def count_active_for_user(self, user_id: str) -> int:
         # FOR NO KEY UPDATE: serializes the user's posts without blocking inserts that
@@ -312,14 +280,6 @@ class SqlRuns:
             )
         )
         return int((await self._s.execute(stmt)).scalar_one())
-
-    async def claim_next(self, thread_id: str, owner: str) -> Run | None:
-        # The thread row lock serializes claims of one thread across processes (PostgreSQL);
-        # SQLite serializes every writer anyway.
-        await self._s.execute(_LOCK_THREAD, {"p_thread": thread_id})
-        params = {"p_thread": thread_id, "p_owner": owner, "p_now": utcnow()}
-        row = (await self._s.execute(_CLAIM_NEXT, params)).first()
-        return _run(row) if row else None
 
     async def progress(self, run_ids: Sequence[str]) -> list[RunNote]:
         stmt = select(runs.c.id, runs.c.last_seq, runs.c.status).where(runs.c.id.in_(run_ids))

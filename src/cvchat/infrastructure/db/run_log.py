@@ -10,6 +10,17 @@ transaction on either database. The token path (``append``) is, on PostgreSQL, a
 commit of every running run's appends (``log_coalesce.py``, the same conditional move per
 run), or with coalescing off one self-committing statement per append (``log_append.py``);
 on SQLite it is this same transaction.
+
+A claim (queued → running) is one UPDATE too: it takes the thread's oldest queued run if
+none of the thread's runs is running. On PostgreSQL it is a single autocommit statement
+whose CTE takes the thread's row lock (as a post does), so it waits for a post of the
+thread in flight. Its reads (which run is oldest, whether one runs) see the statement's
+snapshot, which may predate that wait; the row it moves does not: PostgreSQL rechecks
+``status = queued`` on the row's newest version before updating it, so a run that another
+claim took, or that was canceled, meanwhile is not taken again and the claim gets
+nothing. Two runs of a thread could only both run if a claim took a run younger than one
+claimed meanwhile, and a unique index (one running run per thread) refuses that case
+outright: such a claim fails and gets nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +30,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Update, and_, bindparam, insert, update
+from sqlalchemy import Update, and_, bindparam, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
@@ -36,11 +48,44 @@ from cvchat.domain.model import (
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.log_append import append_postgres
 from cvchat.infrastructure.db.log_coalesce import CoalescingAppender
-from cvchat.infrastructure.db.repositories import message_row, read_token_text
-from cvchat.infrastructure.db.tables import messages, run_events, runs
+from cvchat.infrastructure.db.repositories import message_row, read_token_text, run_of_row
+from cvchat.infrastructure.db.tables import messages, run_events, runs, threads
 from cvchat.infrastructure.notify.postgres import Channel
 
 REQUEUE_SOURCES = allowed_sources(RunStatus.QUEUED, RECOVERY_TRANSITIONS)
+# NO KEY UPDATE, as a post's lock (repositories.py says why not a plain FOR UPDATE).
+_LOCK_THREAD = (
+    select(threads.c.id)
+    .where(threads.c.id == bindparam("p_thread"))
+    .with_for_update(key_share=True)
+)
+_OTHER = runs.alias("other")
+_CLAIM_NEXT = (
+    update(runs)
+    .where(
+        runs.c.id
+        == select(runs.c.id)
+        .where(runs.c.thread_id == bindparam("p_thread"), runs.c.status == str(RunStatus.QUEUED))
+        .order_by(runs.c.created_at, runs.c.id)
+        .limit(1)
+        .scalar_subquery(),
+        runs.c.status.in_([str(s) for s in allowed_sources(RunStatus.RUNNING)]),
+        ~exists().where(
+            _OTHER.c.thread_id == bindparam("p_thread"),
+            _OTHER.c.status == str(RunStatus.RUNNING),
+        ),
+    )
+    .values(
+        status=str(RunStatus.RUNNING),
+        owner=bindparam("p_owner"),
+        started_at=bindparam("p_now"),
+        heartbeat_at=bindparam("p_now"),
+        attempts=runs.c.attempts + 1,
+    )
+    .returning(*runs.c)
+)
+ONE_RUNNING_PER_THREAD = "uq_runs_one_running_per_thread"  # the index of tables.py
+_PG_CLAIM_NEXT = _CLAIM_NEXT.where(exists(select(_LOCK_THREAD.cte("thread").c.id)))
 
 
 class SqlRunLog:
@@ -88,6 +133,21 @@ class SqlRunLog:
         return await self._end(
             run, RunStatus.CANCELED, [NewEvent.canceled(reason)], None, None, None, None
         )
+
+    async def claim(self, thread_id: str, owner: str) -> Run | None:
+        params = {"p_thread": thread_id, "p_owner": owner, "p_now": utcnow()}
+        if self._db.is_sqlite:  # one writer: the transaction is the lock
+            async with self._db.writer.begin() as conn:
+                row = (await conn.execute(_CLAIM_NEXT, params)).first()
+        else:  # the autocommit pool: the statement is its own transaction
+            try:
+                async with self._db.reader.connect() as conn:
+                    row = (await conn.execute(_PG_CLAIM_NEXT, params)).first()
+            except IntegrityError as exc:
+                if ONE_RUNNING_PER_THREAD not in str(exc.orig):
+                    raise
+                return None  # another run of the thread started after the snapshot
+        return run_of_row(row) if row else None
 
     async def requeue(self, run: Run, *, stale_before: datetime | None = None) -> RunNote | None:
         # Every write moves last_seq: one since ``run`` was read makes this update miss.

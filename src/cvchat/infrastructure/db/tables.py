@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -111,6 +112,14 @@ runs = Table(
     Column("attempts", Integer, nullable=False, default=0, server_default="0"),
     Index(None, "thread_id", "status", "created_at"),
     Index(None, "status", "heartbeat_at"),
+    # At most one running run per thread, whatever a claim's snapshot saw (run_log.py).
+    Index(
+        "uq_runs_one_running_per_thread",
+        "thread_id",
+        unique=True,
+        postgresql_where=text("status = 'running'"),
+        sqlite_where=text("status = 'running'"),
+    ),
 )
 
 run_events = Table(

@@ -74,9 +74,7 @@ class Claims:
         """Claim the thread's oldest queued run, execute it, hand it back; ``False`` when
         nothing could be claimed (none queued, or another run of the thread is running)."""
         owner = f"{self.identity}#{next(self._counter)}"
-        async with self._uow_factory() as uow:
-            run = await uow.runs.claim_next(thread_id, owner)
-            await uow.commit()
+        run = await self._uow_factory.log.claim(thread_id, owner)
         if run is None:
             return False
         self.owners.add(owner)

@@ -5,7 +5,7 @@ workers at once). A job names a thread, not a run: it is deferred with ``lock=th
 (procrastinate runs jobs of one lock one at a time, in creation order) and
 ``queueing_lock=thread_id`` (at most one job of a thread waits: posting ten messages
 fast makes one job). The job drains the thread: it claims the oldest queued run
-(``claim_next`` is atomic and refuses while another run of the thread runs), executes it
+(``RunLog.claim`` is atomic and refuses while another run of the thread runs), executes it
 with ``RunExecution``, and claims again until nothing is queued. Runs of one thread thus
 execute one at a time and in order, whichever workers pick the jobs up.
 
