@@ -8,7 +8,8 @@ as its POST returns, every run streaming ~50 tokens at one per 20 ms.
 Delivery = the moment the client parsed an event − the event's ``created_at``; events
 written before the client's stream was open are backlog and left out. POST latency is the
 202's round trip. Server CPU is the served processes' user + system time over the burst's
-wall time (100 % = one core); PostgreSQL's is that of every ``postgres`` process.
+wall time (100 % = one core); PostgreSQL's is that of every ``postgres`` process, the
+client's that of this process (it shares the two cores).
 At C = 1,000 the burst goes to two API processes in queue mode with two ``cvchat worker``
 processes (a single process on two cores is not the deployment for that load).
 Results go to stdout and bench/results/burst.json.
@@ -228,9 +229,11 @@ async def burst(
         pids = [s.proc.pid for s in served] + [w.proc.pid for w in workers]
         pg_before = {pid: cpu_seconds([pid]) for pid in postgres_pids()}
         cpu0, wall0 = cpu_seconds(pids), time.perf_counter()
+        client0 = time.process_time()
         await asyncio.gather(*(one(i) for i in range(concurrency)))
         wall = time.perf_counter() - wall0
         cpu = cpu_seconds(pids) - cpu0
+        client_cpu = time.process_time() - client0
         # Backends forked during the burst count from zero.
         pg_cpu = sum(cpu_seconds([pid]) - pg_before.get(pid, 0.0) for pid in postgres_pids())
         for c in clients:
@@ -256,6 +259,7 @@ async def burst(
             "wall_s": round(wall, 2),
             "server_cpu_pct": round(100 * cpu / wall),
             "postgres_cpu_pct": round(100 * pg_cpu / wall) if "postgresql" in db_url else None,
+            "client_cpu_pct": round(100 * client_cpu / wall),
         }
     finally:
         for w in workers:
@@ -283,9 +287,13 @@ async def final_statuses(db_url: str, run_ids: list[str]) -> dict[str, str]:
         await conn.close()
 
 
-def migrate(db_url: str, workdir: Path) -> None:
-    """`cvchat migrate`: the run model and, for queue mode, the job queue's schema."""
+def migrate(db_url: str, workdir: Path, src: Path | None = None) -> None:
+    """`cvchat migrate`: the run model and, for queue mode, the job queue's schema, as the
+    served code (``src``: another checkout's) knows them: a server whose database is ahead
+    of its migrations reports itself unhealthy."""
     env = {**os.environ, "DATABASE_URL": db_url, "CVCHAT_DATA_DIR": str(workdir)}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     cli = Path(sys.executable).with_name("cvchat")
     subprocess.run([str(cli), "migrate"], env=env, check=True, capture_output=True)
 
@@ -317,7 +325,7 @@ async def run(
                 else:
                     pg_name, url = await fresh_pg()
                 try:
-                    await asyncio.to_thread(migrate, url, workdir)
+                    await asyncio.to_thread(migrate, url, workdir, variant.src)
                     used = variant
                     if topology.workers:
                         used = Variant({**pools, **variant.env}, variant.src)

@@ -104,3 +104,17 @@ async def test_other_notes_go_out_once_and_are_dispatched_here_directly(
         assert await there.wait(timeout=5) == canceled
         await asyncio.sleep(QUIET_S)
         assert dispatched == [canceled]  # and its echo was dropped
+
+
+async def test_an_ending_tells_the_other_process_in_its_own_statement(
+    processes: tuple[Process, Process],
+) -> None:
+    a, b = processes
+    run = await running_run(a.store, "owner-e")
+    async with b.notifier.subscribe(run.run_id) as there:
+        note = await a.store.log.end(run, RunStatus.DONE, [NewEvent.final("Ada", [])])
+        assert note is not None and note.announced  # publish need not send it again
+        assert await there.wait(timeout=5) == RunNote(run.run_id, 2, RunStatus.DONE)
+        lost = await a.store.log.cancel(run, "too late")
+        assert lost is None  # the ending won: nothing written, nothing announced
+        assert await there.wait(timeout=QUIET_S) is None

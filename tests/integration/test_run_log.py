@@ -314,5 +314,23 @@ async def test_the_database_refuses_a_second_running_run_in_a_thread(
 ) -> None:
     first, second = await queued_runs(uow_factory, 2)
     assert await uow_factory.log.claim(first.thread_id, "w#1") is not None
-    with pytest.raises(IntegrityError, match="uq_runs_one_running_per_thread|UNIQUE"):
+    with pytest.raises(IntegrityError, match=r"uq_runs_one_running_per_thread|UNIQUE"):
         await force_status(uow_factory, second, RunStatus.RUNNING)
+
+
+async def test_an_ending_without_an_answer_keeps_every_token_as_it(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """The tokens appended before and those of the ending itself, in order."""
+    run = await running_run(uow_factory, "owner-t")
+    await uow_factory.log.append(run, tokens("Ada", " knows"))
+    note = await uow_factory.log.end(
+        run, RunStatus.DONE, [*tokens(" Rust", "."), NewEvent.final("Ada knows Rust.", [])]
+    )
+    assert note is not None and [e.type for e in note.events][-1] is EventType.STATE
+    row, types = await stored(uow_factory, run)
+    assert types == [EventType.TOKEN] * 4 + [EventType.FINAL, EventType.STATE]
+    assert row.last_seq == note.seq == 6 and row.error is None
+    async with uow_factory(read_only=True) as uow:
+        answers = await uow.messages.list_for_thread(run.thread_id)
+    assert [m.content for m in answers if m.role is Role.ASSISTANT] == ["Ada knows Rust."]

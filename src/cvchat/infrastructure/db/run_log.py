@@ -5,11 +5,12 @@ allows the move from (``allowed_sources``), the claim (``owner``) and, for the s
 stale heartbeat, and moves the row's seq counter by the number of events; the events take
 their seqs from the returned counter. The UPDATE locks the row, so appends, cancels,
 endings and requeues of one run serialize and exactly one terminal write can win; a
-writer that lost finds no row and writes nothing. Endings, cancels and requeues are one
-transaction on either database. The token path (``append``) is, on PostgreSQL, a group
-commit of every running run's appends (``log_coalesce.py``, the same conditional move per
-run), or with coalescing off one self-committing statement per append (``log_append.py``);
-on SQLite it is this same transaction.
+writer that lost finds no row and writes nothing. Endings and cancels are one statement
+on PostgreSQL (``log_end.py``) and one transaction on SQLite; requeues one transaction.
+The token path (``append``) is, on PostgreSQL, a group commit of every running run's
+appends (``log_coalesce.py``, the same conditional move per run), or with coalescing off
+one self-committing statement per append (``log_append.py``); on SQLite it is this same
+transaction.
 
 A claim (queued → running) is one UPDATE too: it takes the thread's oldest queued run if
 none of the thread's runs is running. On PostgreSQL it is a single autocommit statement
@@ -48,6 +49,7 @@ from cvchat.domain.model import (
 from cvchat.infrastructure.db.engine import Database
 from cvchat.infrastructure.db.log_append import append_postgres
 from cvchat.infrastructure.db.log_coalesce import CoalescingAppender
+from cvchat.infrastructure.db.log_end import end_postgres
 from cvchat.infrastructure.db.repositories import message_row, read_token_text, run_of_row
 from cvchat.infrastructure.db.tables import messages, run_events, runs, threads
 from cvchat.infrastructure.notify.postgres import Channel
@@ -182,6 +184,21 @@ class SqlRunLog:
         error = next((e.data["error"] for e in events if e.type is EventType.ERROR), None)
         if error is not None:
             values["error"] = error
+        if not self._db.is_sqlite:
+            return await end_postgres(
+                self._db,
+                run.run_id,
+                status,
+                allowed_sources(status),
+                events,
+                answer=answer,
+                sources=sources,
+                details=details,
+                error=error,
+                owner=owner,
+                stale_before=stale_before,
+                announce=self._announce,
+            )
         async with self._db.writer.begin() as conn:
             last = await _move(
                 conn,
