@@ -44,8 +44,9 @@ FROM moved{notified}, unnest(:types, :datas) WITH ORDINALITY AS e(type, data, or
 RETURNING seq, created_at
 """
 
-# The payload of ``Channel.payload`` (notify/postgres.py), built from the moved counter.
-_PG_NOTIFY = """, notified AS (
+# The payload of ``Channel.payload`` (notify/postgres.py), built from the moved counter
+# (``moved.last_seq``, with ``:run_id`` and ``:status``); the ending's statement uses it too.
+PG_NOTIFY_MOVED = """, notified AS (
     SELECT pg_notify(CAST(:channel AS text), json_build_object(
         'r', CAST(:run_id AS text), 's', moved.last_seq,
         'st', CAST(:status AS text), 'o', CAST(:origin AS text))::text)
@@ -57,7 +58,7 @@ def _pg_statement(with_owner: bool, with_notify: bool) -> TextualSelect:
     sql = _PG_APPEND.format(
         appendable=", ".join(f"'{status}'" for status in sorted(APPENDABLE)),
         owner="AND owner = :owner" if with_owner else "",
-        notify=_PG_NOTIFY if with_notify else "",
+        notify=PG_NOTIFY_MOVED if with_notify else "",
         notified=", notified" if with_notify else "",
     )
     return (

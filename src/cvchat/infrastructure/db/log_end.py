@@ -28,6 +28,7 @@ from sqlalchemy.types import Integer, Text
 from cvchat.domain.events import EventType, NewEvent, RunEvent, RunNote
 from cvchat.domain.model import Role, RunStatus, new_id, utcnow
 from cvchat.infrastructure.db.engine import Database
+from cvchat.infrastructure.db.log_append import PG_NOTIFY_MOVED
 from cvchat.infrastructure.db.tables import UtcDateTime
 from cvchat.infrastructure.notify.postgres import Channel
 
@@ -54,14 +55,6 @@ WITH moved AS (
 SELECT stored.seq, stored.created_at FROM stored{notified}
 """
 
-# The payload of ``Channel.payload`` (notify/postgres.py), built from the moved counter.
-_PG_NOTIFY = """, notified AS (
-    SELECT pg_notify(CAST(:channel AS text), json_build_object(
-        'r', CAST(:run_id AS text), 's', moved.last_seq,
-        'st', CAST(:status AS text), 'o', CAST(:origin AS text))::text)
-    FROM moved
-)"""
-
 
 @cache
 def _statement(
@@ -71,7 +64,7 @@ def _statement(
         sources=", ".join(f"'{status}'" for status in sources),
         owner=" AND owner = :owner" if with_owner else "",
         stale=" AND heartbeat_at < :stale_before" if stale else "",
-        notify=_PG_NOTIFY if with_notify else "",
+        notify=PG_NOTIFY_MOVED if with_notify else "",
         notified=", notified" if with_notify else "",
     )
     times = ("finished_at", "created_at", *(("stale_before",) if stale else ()))
