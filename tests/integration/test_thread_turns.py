@@ -134,21 +134,23 @@ async def test_a_turn_that_fails_in_part_stores_none_of_it(
     assert await stored(uow_factory, thread) == before
 
 
-async def test_reads_on_postgresql_take_no_transaction_of_their_own(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
+async def test_reads_on_postgresql_take_no_transaction_of_their_own(pg_url: str) -> None:
     """Autocommit: each read statement is its own transaction (a fresh snapshot, no BEGIN
-    or ROLLBACK round trips), while a writer's statements share one."""
-    if uow_factory.db.is_sqlite:
-        pytest.skip("SQLite readers are WAL readers of their own pool")
+    or ROLLBACK round trips), while a writer's statements share one. (SQLite's readers are
+    WAL readers of a pool of their own.)"""
+    db = create_database(pg_url)
+    uow_factory = SqlUnitOfWorkFactory(db)
     probe = text("SELECT pg_current_xact_id()::text")
-    for read_only, in_one_transaction in ((True, False), (False, True)):
-        async with uow_factory(read_only=read_only) as uow:
-            conn = uow._conn
-            assert conn is not None
-            first = (await conn.execute(probe)).scalar_one()
-            second = (await conn.execute(probe)).scalar_one()
-        assert (first == second) is in_one_transaction, read_only
+    try:
+        for read_only, in_one_transaction in ((True, False), (False, True)):
+            async with uow_factory(read_only=read_only) as uow:
+                conn = uow._conn
+                assert conn is not None
+                first = (await conn.execute(probe)).scalar_one()
+                second = (await conn.execute(probe)).scalar_one()
+            assert (first == second) is in_one_transaction, read_only
+    finally:
+        await db.dispose()
 
 
 async def test_an_enqueued_turn_is_stored_at_one_time_with_its_query(

@@ -180,10 +180,7 @@ class SqlRunLog:
     ) -> RunNote | None:
         assert status.terminal, status
         events = [*events, NewEvent.state(status)]
-        values: dict[str, Any] = {"status": str(status), "finished_at": utcnow()}
         error = next((e.data["error"] for e in events if e.type is EventType.ERROR), None)
-        if error is not None:
-            values["error"] = error
         if not self._db.is_sqlite:
             return await end_postgres(
                 self._db,
@@ -199,6 +196,9 @@ class SqlRunLog:
                 stale_before=stale_before,
                 announce=self._announce,
             )
+        values: dict[str, Any] = {"status": str(status), "finished_at": utcnow()}
+        if error is not None:
+            values["error"] = error
         async with self._db.writer.begin() as conn:
             last = await _move(
                 conn,
