@@ -178,94 +178,105 @@ async def burst(
             worker_env |= {"CVCHAT_ECHO_DELAY_MS": "20", "CVCHAT_DATA_DIR": str(workdir)}
             workers = [Worker(worker_env, variant.src) for _ in range(topology.workers)]
             await asyncio.sleep(3)  # registered and listening
-        threads = [await prepare_threads(s.base, concurrency) for s in served]
+        # Threads for both bursts; the second burst reuses nothing of the first but the warm
+        # server (its pool's connections, their prepared statements).
+        per = -(-concurrency // len(served))  # the client spreads its posts over the processes
+        threads = [await prepare_threads(s.base, 2 * per) for s in served]
         question = " ".join(f"w{i}" for i in range(QUESTION_WORDS))
-        clients = [
-            httpx.AsyncClient(
-                base_url=s.base,
-                timeout=120,
-                limits=httpx.Limits(max_connections=concurrency + 10),
-            )
-            for s in served
-        ]
+        client = httpx.AsyncClient(base_url=served[0].base, timeout=120)
         # One run first: connections open, code paths warm.
-        warm = await clients[0].post(
+        warm = await client.post(
             f"/api/threads/{threads[0][-1]}/messages", json={"content": "warm up"}
         )
+        await client.aclose()
         await follow_timed(served[0].port, warm.json()["run_id"], {})
-
-        post_ms: list[float] = []
-        errors: list[str] = []
-        received: dict[tuple[str, int], float] = {}
-        connected: dict[str, float] = {}
-        statuses: dict[str, str] = {}
-
-        async def one(i: int) -> None:
-            k = i % len(served)
-            started = time.perf_counter()
-            try:
-                status, body = await post_json(
-                    served[k].port,
-                    f"/api/threads/{threads[k][i // len(served)]}/messages",
-                    {"content": question},
-                )
-            except (OSError, ValueError) as exc:
-                errors.append(f"post: {exc!r}")
-                return
-            post_ms.append((time.perf_counter() - started) * 1000)
-            if status != 202:
-                errors.append(f"post: {status}")
-                return
-            run_id = body["run_id"]
-            mine: dict[tuple[str, int], float] = {}
-            try:
-                connected[run_id] = await follow_timed(served[k].port, run_id, mine)
-            except (ValueError, OSError) as exc:  # an error answer instead of a stream
-                errors.append(f"stream: {exc!r:.120}")
-                connected[run_id] = time.time()
-            received.update(mine)
-            statuses[run_id] = "ended" if mine else "empty"
-
         pids = [s.proc.pid for s in served] + [w.proc.pid for w in workers]
-        pg_before = {pid: cpu_seconds([pid]) for pid in postgres_pids()}
-        cpu0, wall0 = cpu_seconds(pids), time.perf_counter()
-        client0 = time.process_time()
-        await asyncio.gather(*(one(i) for i in range(concurrency)))
-        wall = time.perf_counter() - wall0
-        cpu = cpu_seconds(pids) - cpu0
-        client_cpu = time.process_time() - client0
-        # Backends forked during the burst count from zero.
-        pg_cpu = sum(cpu_seconds([pid]) - pg_before.get(pid, 0.0) for pid in postgres_pids())
-        for c in clients:
-            await c.aclose()
-
-        run_ids = list(connected)
-        written = await written_at(db_url, run_ids)
-        final_states = await final_statuses(db_url, run_ids)
-        not_done = sum(1 for r in run_ids if final_states.get(r) != "done")
-        delivery = [
-            (t - written[key]) * 1000
-            for key, t in received.items()
-            if key in written and written[key] > connected[key[0]]
-        ]
+        halves = [t[:per] for t in threads], [t[per:] for t in threads]
+        first = await timed_burst(db_url, served, halves[0], concurrency, question, pids)
+        then = await timed_burst(db_url, served, halves[1], concurrency, question, pids)
         return {
             "concurrency": concurrency,
             "topology": topology.label,
-            "post_ms": summary(post_ms),
-            "delivery_ms": summary(delivery),
-            "errors": len(errors) + not_done,
-            "error_kinds": sorted(set(errors))[:5],
-            "runs_not_done": not_done,
-            "wall_s": round(wall, 2),
-            "server_cpu_pct": round(100 * cpu / wall),
-            "postgres_cpu_pct": round(100 * pg_cpu / wall) if "postgresql" in db_url else None,
-            "client_cpu_pct": round(100 * client_cpu / wall),
+            **then,
+            "errors": first["errors"] + then["errors"],
+            "first_burst": first,
         }
     finally:
         for w in workers:
             w.stop()
         for s in served:
             s.stop()
+
+
+async def timed_burst(
+    db_url: str,
+    served: list[Served],
+    threads: list[list[str]],
+    concurrency: int,
+    question: str,
+    pids: list[int],
+) -> dict[str, Any]:
+    """One burst: a post to each thread at once, each run's stream opened on its 202."""
+    post_ms: list[float] = []
+    errors: list[str] = []
+    received: dict[tuple[str, int], float] = {}
+    connected: dict[str, float] = {}
+
+    async def one(i: int) -> None:
+        k = i % len(served)
+        started = time.perf_counter()
+        try:
+            status, body = await post_json(
+                served[k].port,
+                f"/api/threads/{threads[k][i // len(served)]}/messages",
+                {"content": question},
+            )
+        except (OSError, ValueError) as exc:
+            errors.append(f"post: {exc!r}")
+            return
+        post_ms.append((time.perf_counter() - started) * 1000)
+        if status != 202:
+            errors.append(f"post: {status}")
+            return
+        run_id = body["run_id"]
+        mine: dict[tuple[str, int], float] = {}
+        try:
+            connected[run_id] = await follow_timed(served[k].port, run_id, mine)
+        except (ValueError, OSError) as exc:  # an error answer instead of a stream
+            errors.append(f"stream: {exc!r:.120}")
+            connected[run_id] = time.time()
+        received.update(mine)
+
+    pg_before = {pid: cpu_seconds([pid]) for pid in postgres_pids()}
+    cpu0, wall0 = cpu_seconds(pids), time.perf_counter()
+    client0 = time.process_time()
+    await asyncio.gather(*(one(i) for i in range(concurrency)))
+    wall = time.perf_counter() - wall0
+    cpu = cpu_seconds(pids) - cpu0
+    client_cpu = time.process_time() - client0
+    # Backends forked during the burst count from zero.
+    pg_cpu = sum(cpu_seconds([pid]) - pg_before.get(pid, 0.0) for pid in postgres_pids())
+
+    run_ids = list(connected)
+    written = await written_at(db_url, run_ids)
+    final_states = await final_statuses(db_url, run_ids)
+    not_done = sum(1 for r in run_ids if final_states.get(r) != "done")
+    delivery = [
+        (t - written[key]) * 1000
+        for key, t in received.items()
+        if key in written and written[key] > connected[key[0]]
+    ]
+    return {
+        "post_ms": summary(post_ms),
+        "delivery_ms": summary(delivery),
+        "errors": len(errors) + not_done,
+        "error_kinds": sorted(set(errors))[:5],
+        "runs_not_done": not_done,
+        "wall_s": round(wall, 2),
+        "server_cpu_pct": round(100 * cpu / wall),
+        "postgres_cpu_pct": round(100 * pg_cpu / wall) if "postgresql" in db_url else None,
+        "client_cpu_pct": round(100 * client_cpu / wall),
+    }
 
 
 async def final_statuses(db_url: str, run_ids: list[str]) -> dict[str, str]:

@@ -39,7 +39,7 @@ async def test_each_use_case_hides_other_users_things() -> None:
     with pytest.raises(NotFound):
         await get_run(uow, run_id, actor=bob)
     with pytest.raises(NotFound):
-        await open_run_stream(uow, LogFeed(uow, notifier), run_id, actor=bob)
+        await open_run_stream(LogFeed(uow, notifier), run_id, actor=bob)
     with pytest.raises(NotFound):
         await cancel_run(uow, notifier, run_id, actor=bob)
     assert await find_user(uow, "ana", actor=bob) is None
@@ -53,7 +53,9 @@ async def test_each_use_case_hides_other_users_things() -> None:
             thread.thread_id
         ]
         assert (await get_run(uow, run_id, actor=actor)).run_id == run_id
-        assert (await open_run_stream(uow, LogFeed(uow, notifier), run_id, actor=actor)).run
+        stream = await open_run_stream(LogFeed(uow, notifier), run_id, actor=actor)
+        assert stream.run.run_id == run_id
+        await stream.close()
         assert await find_user(uow, "ana", actor=actor) == ana_user
     assert (await cancel_run(uow, notifier, run_id, actor=ana)).accepted
 

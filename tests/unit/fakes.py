@@ -30,7 +30,7 @@ from cvchat.domain.model import (
     allowed_sources,
     utcnow,
 )
-from cvchat.domain.ports import ThreadSummary
+from cvchat.domain.ports import LogPage, ThreadSummary
 
 
 @dataclass
@@ -386,6 +386,13 @@ class _Events:
         return sorted(
             (e for e in self.d.events.get(run_id, []) if e.seq > after_seq), key=lambda e: e.seq
         )[:limit]
+
+    async def read_page(self, run_id: str, after_seq: int, limit: int) -> LogPage | None:
+        run = self.d.runs.get(run_id)
+        if run is None:
+            return None
+        events = await self.read_after(run_id, after_seq, limit)
+        return LogPage(copy.copy(run), self.d.threads[run.thread_id].user_id, events)
 
     async def token_text(self, run_id: str) -> str:
         return "".join(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from cvchat.application.streaming import Batch, LogFeed
+from cvchat.application.streaming import LogFeed, LogStream
 from cvchat.domain.access import LOCAL, Principal
 from cvchat.domain.errors import Conflict, NotFound
 from cvchat.domain.model import Run, RunStatus
@@ -32,30 +31,17 @@ async def get_run(uow_factory: UnitOfWorkFactory, run_id: str, *, actor: Princip
         return await _visible_run(uow, run_id, actor)
 
 
-@dataclass(frozen=True)
-class RunStream:
-    run: Run  # as it was when the stream opened
-    after_seq: int
-    batches: AsyncIterator[Batch]
-
-    @property
-    def exhausted(self) -> bool:
-        """The run had ended and the cursor was at (or past) its last event: nothing will
-        ever follow, which a client must be told apart from a dropped stream."""
-        return self.run.status.terminal and self.after_seq >= self.run.last_seq
-
-
 async def open_run_stream(
-    uow_factory: UnitOfWorkFactory,
-    feed: LogFeed,
-    run_id: str,
-    after_seq: int = 0,
-    *,
-    actor: Principal = LOCAL,
-) -> RunStream:
-    """The run's events after ``after_seq``; ``NotFound`` before anything is sent."""
-    run = await get_run(uow_factory, run_id, actor=actor)
-    return RunStream(run, after_seq, feed.batches(run_id, after_seq))
+    feed: LogFeed, run_id: str, after_seq: int = 0, *, actor: Principal = LOCAL
+) -> LogStream:
+    """The run's events after ``after_seq``; ``NotFound`` before anything is sent, for
+    unknown runs and other users' runs alike. The run and its owner come with the stream's
+    first read, so an open costs one read, or none when this process already follows it."""
+    stream = await feed.open(run_id, after_seq)
+    if not actor.sees(stream.user_id):
+        await stream.close()
+        raise NotFound("unknown run")
+    return stream
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ two), takes the events a local writer's note carries, reads again only when woke
 note without them (another process's, a cancel, the probe), and hands what it has to every
 stream of that run. So a note costs at most one query per process, not one per stream,
 and an idle stream costs nothing (the notifier's probe is the safety net for lost notes).
+Each of the tail's reads is one statement that also returns the run and its thread's owner,
+so opening a stream (access check, 204 for an ended run) costs no read of its own: it waits
+for the tail's first read, or none when the tail is already there.
 Events are encoded for the wire once per process too (``sse_frame``), and a stream receives
 everything available as one batch, so a slow reader catches up in one write. A stream ends
 right after the run's terminal ``state`` event.
@@ -19,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from datetime import datetime
 
 from cvchat.domain.errors import NotFound
 from cvchat.domain.events import RunEvent, RunNote
-from cvchat.domain.model import utcnow
-from cvchat.domain.ports import Notifier, UnitOfWorkFactory
+from cvchat.domain.model import Run, utcnow
+from cvchat.domain.ports import LogPage, Notifier, UnitOfWorkFactory
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 PAGE = 500
@@ -52,7 +56,10 @@ class _Tail:
         self.failure: BaseException | None = None
         self.readers = 0
         self.task: asyncio.Task[None] | None = None
+        self.run: Run | None = None  # as the latest read saw it
+        self.user_id = ""  # who owns the run's thread
         self._grown = asyncio.Event()
+        self._read = asyncio.Event()
 
     @property
     def last_seq(self) -> int:
@@ -65,49 +72,65 @@ class _Tail:
         grown, self._grown = self._grown, asyncio.Event()
         grown.set()
 
+    def read(self, page: LogPage) -> None:
+        self.run, self.user_id = page.run, page.user_id
+        last = page.events[-1].seq if page.events else self.last_seq
+        self.publish(page.events, ended=page.run.status.terminal and last >= page.run.last_seq)
+        self._read.set()
+
     def fail(self, exc: BaseException) -> None:
         self.failure = exc
         self.publish([], ended=True)
+        self._read.set()
+
+    async def first_read(self) -> Run:
+        """The run as the tail's first read saw it; the read's error if it failed."""
+        await self._read.wait()
+        if self.run is None:
+            assert self.failure is not None
+            raise self.failure
+        return self.run
 
     def waiter(self) -> asyncio.Event:
         return self._grown
 
 
-class LogFeed:
+class LogStream:
+    """One reader of a run's tail: the run as the tail knows it, and its events after a
+    cursor. Iterate ``batches()`` once, or ``close()`` a stream that is not iterated."""
+
     def __init__(
-        self,
-        uow_factory: UnitOfWorkFactory,
-        notifier: Notifier,
-        telemetry: Telemetry = NO_TELEMETRY,
+        self, feed: LogFeed, tail: _Tail, run: Run, after_seq: int, opened_at: datetime
     ) -> None:
-        self._uow_factory = uow_factory
-        self._notifier = notifier
-        self._telemetry = telemetry
-        self._tails: dict[str, _Tail] = {}
+        self._feed = feed
+        self._opened_at = opened_at
+        self._tail = tail
+        self._closed = False
+        self.run = run
+        self.user_id = tail.user_id
+        self.after_seq = after_seq
 
     @property
-    def open_tails(self) -> int:
-        return len(self._tails)
+    def exhausted(self) -> bool:
+        """The run has ended and the cursor is at (or past) its last event: nothing will
+        ever follow, which a client must be told apart from a dropped stream."""
+        return self._tail.ended and self.after_seq >= self._tail.last_seq
 
-    async def stream(self, run_id: str, after_seq: int = 0) -> AsyncIterator[RunEvent]:
-        async for batch in self.batches(run_id, after_seq):
-            for event, _ in batch:
-                yield event
+    async def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._feed._leave(self._tail)
 
-    async def batches(self, run_id: str, after_seq: int = 0) -> AsyncIterator[Batch]:
-        """Every event after ``after_seq`` with its encoding, as much as is there each time.
+    async def batches(self) -> AsyncGenerator[Batch]:
+        """Every event after the cursor with its encoding, as much as is there each time.
 
         Delivery latency (stored → handed over, i.e. written: the consumer asks for the next
         batch only after writing this one) is reported for events stored after the stream
         opened; older ones are a replay, not a delivery delay.
         """
-        opened_at = utcnow()
-        tail = self._tails.get(run_id)
-        if tail is None:
-            tail = self._tails[run_id] = _Tail(run_id)
-            tail.task = asyncio.create_task(self._follow(tail), name=f"tail-{run_id}")
-        tail.readers += 1
-        self._telemetry.stream_opened()
+        tail, after_seq, telemetry = self._tail, self.after_seq, self._feed.telemetry
+        opened_at = self._opened_at
+        telemetry.stream_opened()
         try:
             index = 0
             while True:
@@ -125,9 +148,7 @@ class LogFeed:
                     now = utcnow()
                     live = [e.created_at for e, _ in batch if e.created_at >= opened_at]
                     if live:
-                        self._telemetry.events_delivered(
-                            [(now - at).total_seconds() for at in live]
-                        )
+                        telemetry.events_delivered([(now - at).total_seconds() for at in live])
                     if batch[-1][0].is_last:
                         return
                 if tail.failure is not None:
@@ -136,14 +157,62 @@ class LogFeed:
                     return
                 await grown.wait()
         finally:
-            self._telemetry.stream_closed()
-            tail.readers -= 1
-            if tail.readers == 0 and self._tails.get(run_id) is tail:
-                del self._tails[run_id]
-                if tail.task is not None:
-                    tail.task.cancel()
-                    with contextlib.suppress(BaseException):
-                        await tail.task
+            telemetry.stream_closed()
+            await self.close()
+
+
+class LogFeed:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        notifier: Notifier,
+        telemetry: Telemetry = NO_TELEMETRY,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._notifier = notifier
+        self.telemetry = telemetry
+        self._tails: dict[str, _Tail] = {}
+
+    @property
+    def open_tails(self) -> int:
+        return len(self._tails)
+
+    async def open(self, run_id: str, after_seq: int = 0) -> LogStream:
+        """A stream of the run's events after ``after_seq``, once its tail has read the run
+        (at once when another stream of this process already follows it): the open costs
+        no read of its own. ``NotFound`` for an unknown run."""
+        opened_at = utcnow()
+        tail = self._tails.get(run_id)
+        if tail is None:
+            tail = self._tails[run_id] = _Tail(run_id)
+            tail.task = asyncio.create_task(self._follow(tail), name=f"tail-{run_id}")
+        tail.readers += 1
+        try:
+            run = await tail.first_read()
+        except BaseException:
+            await self._leave(tail)
+            raise
+        return LogStream(self, tail, run, after_seq, opened_at)
+
+    async def stream(self, run_id: str, after_seq: int = 0) -> AsyncIterator[RunEvent]:
+        async for batch in self.batches(run_id, after_seq):
+            for event, _ in batch:
+                yield event
+
+    async def batches(self, run_id: str, after_seq: int = 0) -> AsyncIterator[Batch]:
+        opened = await self.open(run_id, after_seq)
+        async with contextlib.aclosing(opened.batches()) as batches:
+            async for batch in batches:
+                yield batch
+
+    async def _leave(self, tail: _Tail) -> None:
+        tail.readers -= 1
+        if tail.readers == 0 and self._tails.get(tail.run_id) is tail:
+            del self._tails[tail.run_id]
+            if tail.task is not None:
+                tail.task.cancel()
+                with contextlib.suppress(BaseException):
+                    await tail.task
 
     async def _follow(self, tail: _Tail) -> None:
         try:
@@ -151,19 +220,13 @@ class LogFeed:
                 while True:
                     while True:
                         async with self._uow_factory(read_only=True) as uow:
-                            events = await uow.events.read_after(tail.run_id, tail.last_seq, PAGE)
-                            run = None if events else await uow.runs.get(tail.run_id)
-                        if not events and run is None:
+                            page = await uow.events.read_page(tail.run_id, tail.last_seq, PAGE)
+                        if page is None:
                             raise NotFound("unknown run")
-                        ended = (
-                            run is not None
-                            and run.status.terminal
-                            and (tail.last_seq >= run.last_seq)
-                        )
-                        tail.publish(events, ended=ended)
+                        tail.read(page)
                         if tail.ended:
                             return
-                        if len(events) < PAGE:
+                        if len(page.events) < PAGE:
                             break
                     while True:
                         note = await subscription.wait()

@@ -25,6 +25,16 @@ class ThreadSummary:
     updated_at: datetime
 
 
+@dataclass(frozen=True)
+class LogPage:
+    """A run's log as one read saw it: the run, who owns its thread (for access checks), and
+    its events after a cursor, all from one snapshot."""
+
+    run: Run
+    user_id: str
+    events: list[RunEvent]
+
+
 class UserRepository(Protocol):
     async def add(self, user: User) -> None:
         """Raises ``Conflict`` when the name is taken."""
@@ -94,6 +104,10 @@ class EventLog(Protocol):
     async def read_after(
         self, run_id: str, after_seq: int, limit: int = 1000
     ) -> list[RunEvent]: ...
+
+    async def read_page(self, run_id: str, after_seq: int, limit: int) -> LogPage | None:
+        """The run, its thread's owner and its first ``limit`` events after ``after_seq``,
+        in one read; ``None`` for an unknown run."""
 
     async def token_text(self, run_id: str) -> str:
         """The concatenation of the run's token texts, in order."""

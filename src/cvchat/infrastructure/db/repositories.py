@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,7 +27,7 @@ from cvchat.domain.model import (
     Thread,
     User,
 )
-from cvchat.domain.ports import ThreadSummary
+from cvchat.domain.ports import LogPage, ThreadSummary
 from cvchat.infrastructure.db.tables import messages, run_events, runs, threads, users
 
 _THREAD = select(threads).where(threads.c.id == bindparam("p_thread"))
@@ -77,6 +77,26 @@ _PG_ADD_TURN = _TOUCH_THREAD.add_cte(
     insert(runs)
     .values({name: bindparam(f"r_{name}", type_=runs.c[name].type) for name in _RUN_COLUMNS})
     .cte("new_run"),
+)
+# A stream's every read: the run, its thread's owner and its next events, one statement.
+_PAGE = (
+    select(
+        runs,
+        threads.c.user_id.label("p_user"),
+        run_events.c.seq.label("e_seq"),
+        run_events.c.type.label("e_type"),
+        run_events.c.data.label("e_data"),
+        run_events.c.created_at.label("e_at"),
+    )
+    .select_from(
+        runs.join(threads, threads.c.id == runs.c.thread_id).outerjoin(
+            run_events,
+            and_(run_events.c.run_id == runs.c.id, run_events.c.seq > bindparam("p_after")),
+        )
+    )
+    .where(runs.c.id == bindparam("p_run"))
+    .order_by(run_events.c.seq)
+    .limit(bindparam("p_limit"))
 )
 _EVENTS_AFTER = (
     select(run_events)
@@ -328,6 +348,18 @@ class SqlEventLog:
             RunEvent(r.run_id, r.seq, EventType(r.type), r.data, r.created_at)
             for r in await self._s.execute(_EVENTS_AFTER, params)
         ]
+
+    async def read_page(self, run_id: str, after_seq: int, limit: int) -> LogPage | None:
+        params = {"p_run": run_id, "p_after": after_seq, "p_limit": limit}
+        rows = (await self._s.execute(_PAGE, params)).all()
+        if not rows:
+            return None
+        events = [
+            RunEvent(run_id, r.e_seq, EventType(r.e_type), r.e_data, r.e_at)
+            for r in rows
+            if r.e_seq is not None
+        ]
+        return LogPage(run_of_row(rows[0]), rows[0].p_user, events)
 
     async def token_text(self, run_id: str) -> str:
         return await read_token_text(self._s, run_id)

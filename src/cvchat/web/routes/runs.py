@@ -67,16 +67,25 @@ async def read_run_events(
     query_after = parse_cursor(last_event_id, "last_event_id")
     after = header_after if header_after is not None else (query_after or 0)
     # 404 as JSON before the stream starts, for unknown runs and other users' runs alike.
-    stream = await open_run_stream(c.uow_factory, c.feed, run_id, after, actor=actor)
+    stream = await open_run_stream(c.feed, run_id, after, actor=actor)
     if stream.exhausted:
+        await stream.close()
         # An empty 200 would look like a dropped stream: EventSource would reconnect forever.
         # By the SSE specification a 204 makes it stop.
         return Response(status_code=204, headers={"Cache-Control": "no-store"})
     run = stream.run
     bind_run_for_task(run.run_id, run.thread_id)  # this request's log lines name the run
 
-    slot = limits.open_stream(actor.key)  # 429 at the user's cap (counted per process)
+    try:
+        slot = limits.open_stream(actor.key)  # 429 at the user's cap (counted per process)
+    except BaseException:
+        await stream.close()
+        raise
     idle_s = c.settings.limits.idle_stream_timeout_s
+
+    async def release() -> None:  # also when frames() never started
+        slot.release()
+        await stream.close()
 
     shutdown = anyio.Event()  # set by sse-starlette on uvicorn's exit signal
 
@@ -86,7 +95,7 @@ async def read_run_events(
             # Frames were encoded once per process; whatever is there goes out in one write.
             # No new event for idle_s: the stream ends and the client resumes later.
             # Server shutting down: the stream ends cleanly; the client resumes elsewhere.
-            async for batch in until_idle_or_set(stream.batches, idle_s, shutdown):
+            async for batch in until_idle_or_set(stream.batches(), idle_s, shutdown):
                 yield b"".join(frame for _, frame in batch)
         finally:
             slot.release()
@@ -96,7 +105,7 @@ async def read_run_events(
         ping=c.settings.sse_ping_s,
         ping_message_factory=lambda: ServerSentEvent(comment="ping"),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        background=BackgroundTask(slot.release),  # also when frames() never started
+        background=BackgroundTask(release),
         shutdown_event=shutdown,
         shutdown_grace_period=SHUTDOWN_GRACE_S,
     )
