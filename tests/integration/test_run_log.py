@@ -336,33 +336,32 @@ async def test_an_ending_without_an_answer_keeps_every_token_as_it(
     assert [m.content for m in answers if m.role is Role.ASSISTANT] == ["Ada knows Rust."]
 
 
-async def test_a_page_is_the_run_its_owner_and_its_events_after_the_cursor(
+async def test_pages_are_each_runs_owner_and_events_after_its_cursor(
     uow_factory: SqlUnitOfWorkFactory,
 ) -> None:
-    """A stream's one read: the stored run, its thread's owner, its next events in order."""
+    """A stream's read: for each run asked about, the stored run, its thread's owner and
+    its next events in order, several runs in one read."""
     run = await running_run(uow_factory, "owner-page")
+    other = await running_run(uow_factory, "owner-page-2")
     await uow_factory.log.append(run, tokens("a", "b", "c"))
+    await uow_factory.log.append(other, tokens("x"))
     async with uow_factory(read_only=True) as uow:
-        thread_owner = (await uow.threads.get(run.thread_id)).user_id  # type: ignore[union-attr]
-        whole = await uow.events.read_page(run.run_id, 0, 10)
-        middle = await uow.events.read_page(run.run_id, 1, 1)
-        beyond = await uow.events.read_page(run.run_id, 3, 10)
-        unknown = await uow.events.read_page("no-such-run", 0, 10)
+        thread = await uow.threads.get(run.thread_id)
+        both = await uow.events.read_pages([(run.run_id, 0), (other.run_id, 0)], 10)
+        middle = await uow.events.read_pages([(run.run_id, 1), (other.run_id, 1)], 1)
+        unknown = await uow.events.read_pages([("no-such-run", 0), (run.run_id, 3)], 10)
         stored_run = await uow.runs.get(run.run_id)
-    assert whole is not None and middle is not None and beyond is not None
-    assert whole.run == stored_run and whole.user_id == thread_owner
-    assert whole.events == await _events(uow_factory, run)
-    assert [e.data["text"] for e in middle.events] == ["b"]
-    assert beyond.events == [] and beyond.run.last_seq == 3  # no events: still the run
-    assert unknown is None
+        stored_events = await uow.events.read_after(run.run_id, 0)
+    assert thread is not None and set(both) == {run.run_id, other.run_id}
+    assert both[run.run_id].run == stored_run and both[run.run_id].user_id == thread.user_id
+    assert both[run.run_id].events == stored_events
+    assert [e.data["text"] for e in both[other.run_id].events] == ["x"]
+    assert [e.data["text"] for e in middle[run.run_id].events] == ["b"]
+    assert middle[other.run_id].events == []  # no events after the cursor: still the run
+    assert list(unknown) == [run.run_id] and unknown[run.run_id].events == []
 
     await uow_factory.log.end(run, RunStatus.DONE, [NewEvent.final("abc", [])])
     async with uow_factory(read_only=True) as uow:
-        ended = await uow.events.read_page(run.run_id, 3, 10)
-    assert ended is not None and ended.run.status is RunStatus.DONE
+        ended = (await uow.events.read_pages([(run.run_id, 3)], 10))[run.run_id]
+    assert ended.run.status is RunStatus.DONE
     assert [e.seq for e in ended.events] == [4, 5] and ended.events[-1].is_last
-
-
-async def _events(factory: SqlUnitOfWorkFactory, run: Run) -> list[object]:
-    async with factory(read_only=True) as uow:
-        return list(await uow.events.read_after(run.run_id, 0))

@@ -387,12 +387,21 @@ class _Events:
             (e for e in self.d.events.get(run_id, []) if e.seq > after_seq), key=lambda e: e.seq
         )[:limit]
 
-    async def read_page(self, run_id: str, after_seq: int, limit: int) -> LogPage | None:
-        run = self.d.runs.get(run_id)
-        if run is None:
-            return None
-        events = await self.read_after(run_id, after_seq, limit)
-        return LogPage(copy.copy(run), self.d.threads[run.thread_id].user_id, events)
+    async def read_pages(
+        self, cursors: Sequence[tuple[str, int]], limit: int
+    ) -> dict[str, LogPage]:
+        self.root.reads += 1
+        pages = {}
+        for run_id, after_seq in cursors:
+            run = self.d.runs.get(run_id)
+            if run is not None:
+                events = sorted(
+                    (e for e in self.d.events.get(run_id, []) if e.seq > after_seq),
+                    key=lambda e: e.seq,
+                )[:limit]
+                user_id = self.d.threads[run.thread_id].user_id
+                pages[run_id] = LogPage(copy.copy(run), user_id, events)
+        return pages
 
     async def token_text(self, run_id: str) -> str:
         return "".join(

@@ -258,3 +258,34 @@ async def test_a_stream_of_an_unknown_run_fails_with_not_found() -> None:
     uow = FakeUnitOfWorkFactory()
     with pytest.raises(NotFound):
         await _collect(uow, InProcessNotifier(), "f" * 32)
+
+
+async def test_tails_woken_together_read_together() -> None:
+    """Notes from another process carry no events: the tails they wake at once read in
+    one read, not one each."""
+    from cvchat.domain.events import RunEvent, RunNote
+    from tests.unit.fakes import RecordingExecutor
+
+    uow = FakeUnitOfWorkFactory()
+    notifier = InProcessNotifier()
+    user = await create_user(uow, "Ana")
+    runs = []
+    for _ in range(20):
+        thread = await create_thread(uow, user.user_id)
+        posted = await post_message(uow, notifier, RecordingExecutor(), thread.thread_id, "q")
+        runs.append(posted.run.run_id)
+    feed = LogFeed(uow, notifier)
+    streams = [await feed.open(run_id) for run_id in runs]
+    batches = [s.batches() for s in streams]
+    reads_before = uow.store.reads
+    for run_id in runs:  # what a worker elsewhere wrote, and the notes its commit sent
+        uow.store.runs[run_id].last_seq = 1
+        uow.store.events[run_id] = [RunEvent(run_id, 1, EventType.TOKEN, {"text": "x"})]
+    for run_id in runs:
+        notifier.dispatch(RunNote(run_id, 1, RunStatus.RUNNING))
+    got = await asyncio.wait_for(asyncio.gather(*(anext(b) for b in batches)), 5)
+    assert [[e.seq for e, _ in batch] for batch in got] == [[1]] * len(runs)
+    assert uow.store.reads - reads_before == 1
+    for b in batches:
+        await b.aclose()
+    assert feed.open_tails == 0

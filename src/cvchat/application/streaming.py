@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cvchat.domain.errors import NotFound
@@ -32,6 +33,7 @@ from cvchat.domain.ports import LogPage, Notifier, UnitOfWorkFactory
 from cvchat.domain.telemetry import NO_TELEMETRY, Telemetry
 
 PAGE = 500
+MAX_RUNS_READ = 200  # runs per read: keeps a statement's arrays and result modest
 Batch = list[tuple[RunEvent, bytes]]
 
 
@@ -93,6 +95,65 @@ class _Tail:
 
     def waiter(self) -> asyncio.Event:
         return self._grown
+
+
+@dataclass
+class _Read:
+    run_id: str
+    after_seq: int
+    done: asyncio.Future[LogPage | None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class _PageReads:
+    """The tails' reads of one process, gathered: what tails ask for while a read is out
+    goes in the next one, all runs in one statement (PostgreSQL). Notes from other
+    processes carry no events, so with many runs written elsewhere each batch of theirs
+    woke one read per run; now a process reads once per batch however many runs it
+    follows. A lone read goes out at once."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow_factory = uow_factory
+        self._pending: list[_Read] = []
+        self._reader: asyncio.Task[None] | None = None
+
+    async def read(self, run_id: str, after_seq: int) -> LogPage | None:
+        """The run's page after ``after_seq``; ``None`` for an unknown run."""
+        pending = _Read(run_id, after_seq)
+        self._pending.append(pending)
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.create_task(self._read_pending())
+        return await pending.done
+
+    async def _read_pending(self) -> None:
+        while self._pending:
+            batch: list[_Read] = []
+            rest: list[_Read] = []
+            runs: set[str] = set()
+            for pending in self._pending:
+                if pending.done.done():  # its tail went away
+                    continue
+                if len(batch) < MAX_RUNS_READ and pending.run_id not in runs:
+                    runs.add(pending.run_id)
+                    batch.append(pending)
+                else:
+                    rest.append(pending)
+            self._pending = rest
+            if not batch:
+                continue
+            try:
+                async with self._uow_factory(read_only=True) as uow:
+                    cursors = [(p.run_id, p.after_seq) for p in batch]
+                    pages = await uow.events.read_pages(cursors, PAGE)
+            except Exception as exc:
+                for pending in batch:
+                    if not pending.done.done():
+                        pending.done.set_exception(exc)
+                continue
+            for pending in batch:
+                if not pending.done.done():
+                    pending.done.set_result(pages.get(pending.run_id))
 
 
 class LogStream:
@@ -172,6 +233,7 @@ class LogFeed:
         self._notifier = notifier
         self.telemetry = telemetry
         self._tails: dict[str, _Tail] = {}
+        self._reads = _PageReads(uow_factory)
 
     @property
     def open_tails(self) -> int:
@@ -219,8 +281,7 @@ class LogFeed:
             async with self._notifier.subscribe(tail.run_id) as subscription:
                 while True:
                     while True:
-                        async with self._uow_factory(read_only=True) as uow:
-                            page = await uow.events.read_page(tail.run_id, tail.last_seq, PAGE)
+                        page = await self._reads.read(tail.run_id, tail.last_seq)
                         if page is None:
                             raise NotFound("unknown run")
                         tail.read(page)

@@ -105,9 +105,11 @@ class EventLog(Protocol):
         self, run_id: str, after_seq: int, limit: int = 1000
     ) -> list[RunEvent]: ...
 
-    async def read_page(self, run_id: str, after_seq: int, limit: int) -> LogPage | None:
-        """The run, its thread's owner and its first ``limit`` events after ``after_seq``,
-        in one read; ``None`` for an unknown run."""
+    async def read_pages(
+        self, cursors: Sequence[tuple[str, int]], limit: int
+    ) -> dict[str, LogPage]:
+        """For each ``(run_id, after_seq)``: the run, its thread's owner and its first
+        ``limit`` events after ``after_seq``, all in one read; unknown runs are left out."""
 
     async def token_text(self, run_id: str) -> str:
         """The concatenation of the run's token texts, in order."""

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import Select, and_, bindparam, exists, func, insert, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import Integer, Text
 
 from cvchat.domain.errors import Conflict
 from cvchat.domain.events import EventType, RunEvent, RunNote
@@ -79,15 +81,15 @@ _PG_ADD_TURN = _TOUCH_THREAD.add_cte(
     .cte("new_run"),
 )
 # A stream's every read: the run, its thread's owner and its next events, one statement.
+_PAGE_COLUMNS = (
+    threads.c.user_id.label("p_user"),
+    run_events.c.seq.label("e_seq"),
+    run_events.c.type.label("e_type"),
+    run_events.c.data.label("e_data"),
+    run_events.c.created_at.label("e_at"),
+)
 _PAGE = (
-    select(
-        runs,
-        threads.c.user_id.label("p_user"),
-        run_events.c.seq.label("e_seq"),
-        run_events.c.type.label("e_type"),
-        run_events.c.data.label("e_data"),
-        run_events.c.created_at.label("e_at"),
-    )
+    select(runs, *_PAGE_COLUMNS)
     .select_from(
         runs.join(threads, threads.c.id == runs.c.thread_id).outerjoin(
             run_events,
@@ -98,6 +100,44 @@ _PAGE = (
     .order_by(run_events.c.seq)
     .limit(bindparam("p_limit"))
 )
+
+
+def _pages_postgres() -> Select[Any]:
+    """Several runs' pages in one PostgreSQL statement: a process's tails woken together
+    (notes from other processes carry no events) read together."""
+    cursors = (
+        func.unnest(
+            bindparam("p_runs", type_=ARRAY(Text)), bindparam("p_afters", type_=ARRAY(Integer))
+        )
+        .table_valued("run_id", "after_seq")
+        .render_derived(name="cursors")
+    )
+    page = (
+        select(run_events)
+        .where(run_events.c.run_id == cursors.c.run_id, run_events.c.seq > cursors.c.after_seq)
+        .order_by(run_events.c.seq)
+        .limit(bindparam("p_limit"))
+        .lateral("page")
+    )
+    return (
+        select(
+            runs,
+            threads.c.user_id.label("p_user"),
+            page.c.seq.label("e_seq"),
+            page.c.type.label("e_type"),
+            page.c.data.label("e_data"),
+            page.c.created_at.label("e_at"),
+        )
+        .select_from(
+            cursors.join(runs, runs.c.id == cursors.c.run_id)
+            .join(threads, threads.c.id == runs.c.thread_id)
+            .outerjoin(page, true())
+        )
+        .order_by(runs.c.id, page.c.seq)
+    )
+
+
+_PAGES_POSTGRES = _pages_postgres()
 _EVENTS_AFTER = (
     select(run_events)
     .where(run_events.c.run_id == bindparam("p_run"), run_events.c.seq > bindparam("p_after"))
@@ -349,17 +389,31 @@ class SqlEventLog:
             for r in await self._s.execute(_EVENTS_AFTER, params)
         ]
 
-    async def read_page(self, run_id: str, after_seq: int, limit: int) -> LogPage | None:
-        params = {"p_run": run_id, "p_after": after_seq, "p_limit": limit}
-        rows = (await self._s.execute(_PAGE, params)).all()
-        if not rows:
-            return None
-        events = [
-            RunEvent(run_id, r.e_seq, EventType(r.e_type), r.e_data, r.e_at)
-            for r in rows
-            if r.e_seq is not None
-        ]
-        return LogPage(run_of_row(rows[0]), rows[0].p_user, events)
+    async def read_pages(
+        self, cursors: Sequence[tuple[str, int]], limit: int
+    ) -> dict[str, LogPage]:
+        if self._s.dialect.name == "postgresql":
+            params = {
+                "p_runs": [run_id for run_id, _ in cursors],
+                "p_afters": [after for _, after in cursors],
+                "p_limit": limit,
+            }
+            rows = (await self._s.execute(_PAGES_POSTGRES, params)).all()
+        else:  # one process, one reader: a statement per run costs little
+            rows = []
+            for run_id, after in cursors:
+                params = {"p_run": run_id, "p_after": after, "p_limit": limit}
+                rows += (await self._s.execute(_PAGE, params)).all()
+        pages: dict[str, LogPage] = {}
+        for row in rows:
+            page = pages.get(row.id)
+            if page is None:
+                page = pages[row.id] = LogPage(run_of_row(row), row.p_user, [])
+            if row.e_seq is not None:
+                page.events.append(
+                    RunEvent(row.id, row.e_seq, EventType(row.e_type), row.e_data, row.e_at)
+                )
+        return pages
 
     async def token_text(self, run_id: str) -> str:
         return await read_token_text(self._s, run_id)
