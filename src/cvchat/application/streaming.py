@@ -7,8 +7,9 @@ every later event exactly once. Each process keeps one *tail* per run with open 
 single reader that subscribes before its first read (no notification can slip between the
 two), takes the events a local writer's note carries, reads again only when woken by a
 note without them (another process's, a cancel, the probe), and hands what it has to every
-stream of that run. So a note costs at most one query per process, not one per stream,
-and an idle stream costs nothing (the notifier's probe is the safety net for lost notes).
+stream of that run. So a note costs at most one query per process, not one per stream
+(and the tails woken together read together, ``_PageReads``), and an idle stream costs
+nothing (the notifier's probe is the safety net for lost notes).
 Each of the tail's reads is one statement that also returns the run and its thread's owner,
 so opening a stream (access check, 204 for an ended run) costs no read of its own: it waits
 for the tail's first read, or none when the tail is already there.
