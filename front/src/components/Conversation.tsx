@@ -79,6 +79,7 @@ function useStickToBottom() {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
+  const followedTo = useRef<number | null>(null); // where the last follow left scrollTop
 
   useEffect(() => {
     const box = scroller.current;
@@ -88,7 +89,17 @@ function useStickToBottom() {
       stuck.current = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
     };
     const follow = new MutationObserver(() => {
-      if (stuck.current) box.scrollTop = box.scrollHeight;
+      // The reader scrolled up since the last follow, and its scroll event has not been
+      // dispatched yet (that waits for the next frame): the scroll wins over the new text.
+      // (Content that shrank clamps scrollTop too, but leaves it at the bottom.)
+      const movedUp = followedTo.current !== null && box.scrollTop < followedTo.current - 1;
+      if (movedUp && box.scrollHeight - box.scrollTop - box.clientHeight >= 80) {
+        stuck.current = false;
+      }
+      if (stuck.current) {
+        box.scrollTop = box.scrollHeight;
+        followedTo.current = box.scrollTop;
+      }
     });
     box.addEventListener("scroll", onScroll, { passive: true });
     follow.observe(inner, { childList: true, subtree: true, characterData: true });
@@ -100,6 +111,7 @@ function useStickToBottom() {
 
   const pin = useCallback(() => {
     stuck.current = true;
+    followedTo.current = null;
   }, []);
   return { scroller, content, pin };
 }
