@@ -230,7 +230,6 @@ class LogFeed:
         notifier: Notifier,
         telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
-        self._uow_factory = uow_factory
         self._notifier = notifier
         self.telemetry = telemetry
         self._tails: dict[str, _Tail] = {}
