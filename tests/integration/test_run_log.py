@@ -360,8 +360,12 @@ async def test_pages_are_each_runs_owner_and_events_after_its_cursor(
     assert middle[other.run_id].events == []  # no events after the cursor: still the run
     assert list(unknown) == [run.run_id] and unknown[run.run_id].events == []
 
-    await uow_factory.log.end(run, RunStatus.DONE, [NewEvent.final("abc", [])])
+    sources = [{"cv_id": "cv-1", "name": "Zoë Łukasiewicz", "text": '日本語 "quoted"\n'}]
+    await uow_factory.log.end(run, RunStatus.DONE, [NewEvent.final("abc", sources)])
     async with uow_factory(read_only=True) as uow:
         ended = (await uow.events.read_pages([(run.run_id, 3)], 10))[run.run_id]
+        stored_end = await uow.events.read_after(run.run_id, 3)
     assert ended.run.status is RunStatus.DONE
     assert [e.seq for e in ended.events] == [4, 5] and ended.events[-1].is_last
+    # Nested, non-ASCII data and the exact created_at survive the read as they were stored.
+    assert ended.events == stored_end and ended.events[0].data["sources"] == sources
