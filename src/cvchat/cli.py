@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cvchat import collector
 from cvchat.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -153,10 +153,7 @@ def served_app(settings: Settings | None = None) -> FastAPI:
         # here rather than a traceback from the server's start-up.
         container.index_store.warm_up()
     app = create_app(settings, container)
-    # What is loaded by now lives as long as the process: keep it out of the cyclic
-    # collector's full passes, which otherwise walk it all (100–200 ms here) mid-stream.
-    gc.collect()
-    gc.freeze()
+    collector.settle()
     return app
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from cvchat import collector
 from cvchat.settings import Settings, get_settings
 
 
@@ -50,6 +51,7 @@ async def _work(settings: Settings, concurrency: int) -> None:
 
     container = bootstrap(settings)
     assert isinstance(container.executor, QueueExecutor) and container.execution is not None
+    collector.settle()
     # The notifier's LISTEN connection is how a cancel accepted by any API process
     # reaches the run here; the executor's sweeper recovers runs of lost workers.
     await container.start()
