@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -260,7 +261,8 @@ async def timed_burst(
     run_ids = list(connected)
     written = await written_at(db_url, run_ids)
     final_states = await final_statuses(db_url, run_ids)
-    not_done = sum(1 for r in run_ids if final_states.get(r) != "done")
+    not_done = Counter(final_states.get(r, "missing") for r in run_ids)
+    del not_done["done"]
     delivery = [
         (t - written[key]) * 1000
         for key, t in received.items()
@@ -269,9 +271,10 @@ async def timed_burst(
     return {
         "post_ms": summary(post_ms),
         "delivery_ms": summary(delivery),
-        "errors": len(errors) + not_done,
+        "errors": len(errors) + not_done.total(),
         "error_kinds": sorted(set(errors))[:5],
-        "runs_not_done": not_done,
+        "runs_not_done": not_done.total(),
+        "not_done_statuses": dict(not_done),
         "wall_s": round(wall, 2),
         "server_cpu_pct": round(100 * cpu / wall),
         "postgres_cpu_pct": round(100 * pg_cpu / wall) if "postgresql" in db_url else None,
