@@ -13,18 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import (
-    Select,
-    and_,
-    bindparam,
-    cast,
-    exists,
-    func,
-    insert,
-    select,
-    true,
-    update,
-)
+from sqlalchemy import Select, and_, bindparam, cast, exists, func, insert, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
