@@ -28,7 +28,7 @@ from typing import Any
 
 from procrastinate import App, PsycopgConnector
 from procrastinate import exceptions as pq_exceptions
-from procrastinate.jobs import Status
+from procrastinate.jobs import Job, Status
 
 from cvchat.application.idempotency import purge_expired_keys
 from cvchat.application.recovery import recover_stale_runs
@@ -67,6 +67,27 @@ def build_queue_app(database_url: str, *, max_pool: int = 10) -> App:
     return App(connector=connector)
 
 
+def _job(app: App, thread_id: str) -> Job:
+    """The job that drains ``thread_id``: one at a time per thread (``lock``), at most one
+    waiting (``queueing_lock``)."""
+    deferrer = app.configure_task(TASK, lock=thread_id, queueing_lock=thread_id)
+    return deferrer.make_new_job(thread_id=thread_id)
+
+
+def _settle(done: asyncio.Future[None], outcome: BaseException | None) -> None:
+    if done.done():
+        return
+    if outcome is None:
+        done.set_result(None)
+    else:
+        done.set_exception(outcome)
+
+
+def _retrieved(done: asyncio.Future[None]) -> None:
+    if not done.cancelled():
+        done.exception()
+
+
 class QueueExecutor:
     """The executor port of every process in queue mode: ``submit`` only defers a job."""
 
@@ -86,12 +107,52 @@ class QueueExecutor:
         self.max_attempts = max_attempts
         self._sweeper: asyncio.Task[None] | None = None
         self._opened = False
+        self._pending: dict[str, asyncio.Future[None]] = {}  # thread → its caller's wait
+        self._deferrer: asyncio.Task[None] | None = None
 
     async def submit(self, thread_id: str) -> None:
-        deferrer = self.app.configure_task(TASK, lock=thread_id, queueing_lock=thread_id)
+        """Defer the thread's job; returns once it is stored (or one already waits).
+
+        Submits that arrive while a deferral is out go together in the next one: one
+        statement for all their threads. Under a burst of posts a deferral per post was
+        most of a post's CPU in queue mode (procrastinate's call through psycopg); a lone
+        submit goes out at once.
+        """
+        done = self._pending.get(thread_id)
+        if done is None:
+            done = self._pending[thread_id] = asyncio.get_running_loop().create_future()
+            done.add_done_callback(_retrieved)  # a caller that went away leaves no warning
+            if self._deferrer is None or self._deferrer.done():
+                self._deferrer = asyncio.create_task(self._defer_pending())
+        await asyncio.shield(done)
+
+    async def _defer_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            try:
+                await self.app.job_manager.batch_defer_jobs_async(
+                    [_job(self.app, t) for t in batch]
+                )
+            except pq_exceptions.AlreadyEnqueued:
+                # One of them has a waiting job already (the batch is one statement, so
+                # nothing was stored): each on its own, that one suppressed.
+                outcomes = await asyncio.gather(
+                    *(self._defer_one(t) for t in batch), return_exceptions=True
+                )
+                for done, outcome in zip(batch.values(), outcomes, strict=True):
+                    _settle(done, outcome)
+                continue
+            except Exception as exc:
+                for done in batch.values():
+                    _settle(done, exc)
+                continue
+            for done in batch.values():
+                _settle(done, None)
+
+    async def _defer_one(self, thread_id: str) -> None:
         # AlreadyEnqueued: a job of this thread waits already; it will claim this run too.
         with contextlib.suppress(pq_exceptions.AlreadyEnqueued):
-            await deferrer.defer_async(thread_id=thread_id)
+            await self.app.job_manager.defer_job_async(_job(self.app, thread_id))
 
     async def open(self) -> None:
         if not self._opened:
@@ -108,6 +169,9 @@ class QueueExecutor:
             with contextlib.suppress(BaseException):
                 await self._sweeper
             self._sweeper = None
+        if self._deferrer is not None:  # deferrals under way are stored before the close
+            with contextlib.suppress(Exception):
+                await self._deferrer
         if self._opened:
             await self.app.close_async()
             self._opened = False
