@@ -81,16 +81,16 @@ _PG_ADD_TURN = _TOUCH_THREAD.add_cte(
     .values({name: bindparam(f"r_{name}", type_=runs.c[name].type) for name in _RUN_COLUMNS})
     .cte("new_run"),
 )
-# A stream's every read: the run, its thread's owner and its next events, one statement.
-_PAGE_COLUMNS = (
-    threads.c.user_id.label("p_user"),
-    run_events.c.seq.label("e_seq"),
-    run_events.c.type.label("e_type"),
-    run_events.c.data.label("e_data"),
-    run_events.c.created_at.label("e_at"),
-)
+# A stream's read of one run on SQLite: the run, its thread's owner and its next events.
 _PAGE = (
-    select(runs, *_PAGE_COLUMNS)
+    select(
+        runs,
+        threads.c.user_id.label("p_user"),
+        run_events.c.seq.label("e_seq"),
+        run_events.c.type.label("e_type"),
+        run_events.c.data.label("e_data"),
+        run_events.c.created_at.label("e_at"),
+    )
     .select_from(
         runs.join(threads, threads.c.id == runs.c.thread_id).outerjoin(
             run_events,
@@ -403,7 +403,7 @@ class SqlEventLog:
                 for row in await self._s.execute(_PAGES_POSTGRES, params)
             }
         # SQLite: one process, one reader; a statement per run costs little.
-        rows = []
+        rows: list[Any] = []
         for run_id, after in cursors:
             params = {"p_run": run_id, "p_after": after, "p_limit": limit}
             rows += (await self._s.execute(_PAGE, params)).all()

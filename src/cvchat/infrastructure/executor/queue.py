@@ -129,25 +129,22 @@ class QueueExecutor:
     async def _defer_pending(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, {}
+            outcomes: list[BaseException | None]
             try:
                 await self.app.job_manager.batch_defer_jobs_async(
                     [_job(self.app, t) for t in batch]
                 )
+                outcomes = [None] * len(batch)
             except pq_exceptions.AlreadyEnqueued:
                 # One of them has a waiting job already (the batch is one statement, so
                 # nothing was stored): each on its own, that one suppressed.
                 outcomes = await asyncio.gather(
                     *(self._defer_one(t) for t in batch), return_exceptions=True
                 )
-                for done, outcome in zip(batch.values(), outcomes, strict=True):
-                    _settle(done, outcome)
-                continue
             except Exception as exc:
-                for done in batch.values():
-                    _settle(done, exc)
-                continue
-            for done in batch.values():
-                _settle(done, None)
+                outcomes = [exc] * len(batch)
+            for done, outcome in zip(batch.values(), outcomes, strict=True):
+                _settle(done, outcome)
 
     async def _defer_one(self, thread_id: str) -> None:
         # AlreadyEnqueued: a job of this thread waits already; it will claim this run too.
